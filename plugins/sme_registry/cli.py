@@ -1,0 +1,121 @@
+"""The staff command line.  Thin: parse arguments, call the core, turn problems into exit codes.
+
+    python -m sme_registry validate [REGISTRY] [--as-of DATE] [--format text|json|github]
+    python -m sme_registry status   [REGISTRY] [--as-of DATE] [--within DAYS]
+    python -m sme_registry new TYPE [--registry REGISTRY] [--id ID]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from . import lifecycle
+from .registry import load_registry
+from .report import FORMATS, as_text
+from .rules import today_shanghai
+from .scaffold import FOLDER, new_record
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”不对，要写成 YYYY-MM-DD，例如 2024-11-11") from None
+
+
+def cmd_validate(args) -> int:
+    reg = load_registry(Path(args.registry), as_of=args.as_of)
+    print(FORMATS[args.format](reg.problems))
+    return 1 if reg.problems.errors else 0
+
+
+def cmd_status(args) -> int:
+    reg = load_registry(Path(args.registry), as_of=args.as_of)
+    if reg.problems.errors:
+        print(as_text(reg.problems))
+        return 1
+    as_of, within = args.as_of, args.within
+    horizon = as_of + dt.timedelta(days=within)
+    print(f"截至 {as_of}（往后 {within} 天，到 {horizon}）")
+
+    print("\n即将到期的称号：")
+    rows = []
+    for pl in reg.platforms.values():
+        for rec in pl.recognitions:
+            prog = reg.programmes[rec.programme]
+            st = lifecycle.status(rec, prog, as_of)
+            w = lifecycle.window(rec, prog, as_of)
+            if st in lifecycle.CURRENT and w.valid_until and w.valid_until <= horizon:
+                rows.append((w.valid_until, pl.name, prog.name, pl.id))
+    for until, name, prog, pid in sorted(rows):
+        print(f"  {until}  剩 {(until - as_of).days:>3} 天  {name}（{prog}） [{pid}]")
+    if not rows:
+        print("  （无）")
+
+    print("\n公示中或即将开始的公示：")
+    rows = []
+    for pub in reg.publicity.values():
+        prog = reg.programmes[pub.programme]
+        end = lifecycle.publicity_end(pub, prog, reg.calendar)
+        st = lifecycle.publicity_status(pub.starts_on, end, as_of)
+        if st == "open" or (st == "upcoming" and pub.starts_on <= horizon):
+            rows.append((end, pub.title, lifecycle.PUBLICITY_LABELS[st], pub.starts_on, pub.id))
+    for end, title, label, start, pid in sorted(rows):
+        print(f"  {start} 至 {end}  {label}  {title} [{pid}]")
+    if not rows:
+        print("  （无）")
+
+    print("\n即将截止的申报事项：")
+    rows = []
+    for n in reg.notices.values():
+        for d in n.deadlines:
+            if as_of <= d.on <= horizon:
+                rows.append((d.on, d.what, n.title, n.id))
+    for on, what, title, nid in sorted(rows):
+        print(f"  {on}  剩 {(on - as_of).days:>3} 天  {what}（{title}） [{nid}]")
+    if not rows:
+        print("  （无）")
+    return 0
+
+
+def cmd_new(args) -> int:
+    try:
+        path = new_record(Path(args.registry), args.type, args.id, today_shanghai())
+    except (ValueError, FileExistsError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(f"已新建 {path}。填写后运行 make validate 检查。")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sme-registry", description="中小企业公共服务示范平台登记库：检查、状态与新建记录")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="检查登记库：列出全部问题（文件:行: 字段: 说明）")
+    p.add_argument("registry", nargs="?", default="registry")
+    p.add_argument("--as-of", type=_date, default=None, help="按哪一天计算状态（默认上海时间今天）")
+    p.add_argument("--format", choices=sorted(FORMATS), default="text")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("status", help="列出即将到期的称号、公示中的名单和即将截止的事项")
+    p.add_argument("registry", nargs="?", default="registry")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--within", type=int, default=90, help="往后看多少天（默认 90）")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("new", help="新建一条记录（自动取不重复的编号，带 schema 注释）")
+    p.add_argument("type", choices=sorted(FOLDER))
+    p.add_argument("--registry", default="registry")
+    p.add_argument("--id", default=None, help="编号（文件名）；不填则自动生成")
+    p.set_defaults(func=cmd_new)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "as_of", "unset") is None:
+        args.as_of = today_shanghai()
+    return args.func(args)

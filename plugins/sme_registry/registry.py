@@ -1,0 +1,147 @@
+"""Load a registry folder: every file parsed, schema-checked, built into records.
+
+    reg = load_registry(Path("registry"))
+    reg.problems          # every problem found, loading and rules alike
+    reg.platforms["xc-tech-service-center"]
+
+A folder may extend another through `registry.yaml` (`extends: ../registry`): the
+demo registry in examples/ adds invented platforms to the real programmes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problems
+from .records import FOLDERS, Form, HolidayYear, Notice, Platform, Programme, Publicity
+from .schemas import SchemaSet
+from .workdays import WorkdayCalendar
+from .yamlsource import ID_RE, load_file, record_id
+
+_SCHEMAS: SchemaSet | None = None
+
+
+def schemas() -> SchemaSet:
+    global _SCHEMAS
+    if _SCHEMAS is None:
+        _SCHEMAS = SchemaSet()
+    return _SCHEMAS
+
+
+@dataclass
+class Registry:
+    root: Path
+    title: str = ""
+    demo: bool = False
+    layers: list[Path] = field(default_factory=list)
+    programmes: dict[str, Programme] = field(default_factory=dict)
+    notices: dict[str, Notice] = field(default_factory=dict)
+    forms: dict[str, Form] = field(default_factory=dict)
+    publicity: dict[str, Publicity] = field(default_factory=dict)
+    platforms: dict[str, Platform] = field(default_factory=dict)
+    calendar_years: dict[str, HolidayYear] = field(default_factory=dict)
+    problems: Problems = field(default_factory=Problems)
+    files: dict[str, Path] = field(default_factory=dict)   # "kind:id" -> file, for every record loaded
+    # ids that have a file, valid or not: a reference to a broken record is not also "unresolved"
+    present: dict[str, set] = field(default_factory=dict)
+
+    _BY_FOLDER = {"programmes": "programmes", "notices": "notices", "forms": "forms",
+                  "publicity": "publicity", "platforms": "platforms", "calendar": "calendar_years"}
+
+    def table(self, folder: str) -> dict:
+        return getattr(self, self._BY_FOLDER[folder])
+
+    @property
+    def calendar(self) -> WorkdayCalendar:
+        cal = self.__dict__.get("_calendar")
+        if cal is None:
+            cal = self.__dict__["_calendar"] = WorkdayCalendar(self.calendar_years.values())
+        return cal
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.errors
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def load_registry(root: Path | str, *, check_rules: bool = True, as_of: dt.date | None = None) -> Registry:
+    root = Path(root)
+    reg = Registry(root)
+    if not root.is_dir():
+        reg.problems.add(display_path(root), 0, "", "登记库目录不存在。请检查路径（REGISTRY=…）。", rule="registry.missing")
+        return reg
+    _load_layer(reg, root, seen=set())
+    if check_rules:
+        from .rules import check_all  # rules import lifecycle/criteria; keep loading light
+        check_all(reg, as_of)
+    return reg
+
+
+def _load_layer(reg: Registry, root: Path, seen: set) -> None:
+    root = root.resolve()
+    if root in seen:
+        reg.problems.add(display_path(root / "registry.yaml"), 1, "extends", "extends 形成了循环引用。", rule="registry.extends")
+        return
+    seen.add(root)
+    manifest = root / "registry.yaml"
+    if manifest.exists():
+        src = load_file(manifest, reg.problems, display_path(manifest))
+        if src is not None and schemas().check("registry", src, reg.problems):
+            data = src.data or {}
+            if data.get("extends"):
+                base = (root / data["extends"]).resolve()
+                if not base.is_dir():
+                    reg.problems.add(src.path, src.line(("extends",)), "extends",
+                                     f"extends 指向的目录“{data['extends']}”不存在。", rule="registry.extends")
+                else:
+                    _load_layer(reg, base, seen)
+            if root == reg.root.resolve():
+                reg.title = data.get("title", "")
+                reg.demo = bool(data.get("demo", False))
+    reg.layers.append(root)
+    for entry in sorted(root.iterdir()):
+        if entry.is_dir() and entry.name not in FOLDERS and entry.name != "schema" and not entry.name.startswith("."):
+            reg.problems.add(display_path(entry), 0, "", f"不认识的目录“{entry.name}”。记录只能放在 {'、'.join(FOLDERS)} 目录中。",
+                             severity="warning", rule="registry.folder")
+    for folder, (kind, cls) in FOLDERS.items():
+        directory = root / folder
+        if not directory.is_dir():
+            continue
+        table = reg.table(folder)
+        for path in sorted(directory.iterdir()):
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            shown = display_path(path)
+            if not path.name.endswith(".yaml"):
+                reg.problems.add(shown, 0, "", "记录文件名要以 .yaml 结尾（不是 .yml 或其他）。", rule="registry.extension")
+                continue
+            rid = record_id(path)
+            if kind == "calendar":
+                if not (rid.isdigit() and len(rid) == 4):
+                    reg.problems.add(shown, 0, "", "节假日安排的文件名要是四位年份，例如 2027.yaml。", rule="registry.id")
+                    continue
+            elif not ID_RE.match(rid):
+                reg.problems.add(shown, 0, "", f"文件名“{path.name}”不是合法的编号：只能用小写英文字母、数字和“-”，3–80 个字符，"
+                                 "例如 xuchang-city.yaml。", rule="registry.id")
+                continue
+            if rid in table:
+                reg.problems.add(shown, 0, "", f"编号“{rid}”与 {table[rid].path} 重复。编号必须唯一。", rule="registry.duplicate-id")
+                continue
+            reg.present.setdefault(folder, set()).add(rid)
+            src = load_file(path, reg.problems, shown)
+            if src is None:
+                continue
+            if not isinstance(src.data, dict):
+                reg.problems.add(shown, 1, "", "记录应由“字段: 值”组成，而不是单个值或列表。", rule="yaml.not-mapping")
+                continue
+            if schemas().check(kind, src, reg.problems):
+                table[rid] = cls.build(rid, src)
+                reg.files[f"{kind}:{rid}"] = path
