@@ -12,7 +12,7 @@ STAMP    := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)/plugins
 export PYTHONHASHSEED := 0
 
-.PHONY: setup validate html serve test test-fast bench status clean
+.PHONY: setup validate html serve test bench status clean publish
 
 setup: $(STAMP)
 
@@ -28,7 +28,7 @@ status: $(STAMP)
 	$(PY) -m sme_registry status $(REGISTRY) --as-of $(AS_OF)
 
 html: $(STAMP)
-	$(PY) -m sme_registry build $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT)
+	$(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT)
 
 serve: html
 	@echo "网站已生成：http://localhost:$(PORT)/  （Ctrl+C 停止）"
@@ -42,3 +42,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(OUTPUT) .pytest_cache
+
+publish: $(STAMP)
+	$(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT) --settings publishconf.py

@@ -22,7 +22,8 @@ from .workdays import UnknownYear
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-MOBILE_RE = re.compile(r"(?<![\d-])1[3-9]\d{9}(?!\d)")
+# 11 digits 1[3-9]…, not inside a longer number; "+8613812345678" and "86-13812345678" are mobiles too
+MOBILE_RE = re.compile(r"(?:(?<=\+86)|(?<=86-)|(?<![\d-]))1[3-9]\d{9}(?!\d)")
 ID_CARD_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
 HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|javascript:", re.I)
 DOC_YEAR_RE = re.compile(r"〔(\d{4})〕")

@@ -105,8 +105,13 @@ def load_text(text: str, shown: str, problems: Problems) -> Source | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problems.add(shown, line, "", f"YAML 语法错误：{_explain(exc)}。请检查这一行的冒号、引号和缩进。",
+        problems.add(shown, line, "", f"YAML 语法错误：{_explain(exc, text)}。请检查这一行的冒号、引号和缩进。",
                      rule="yaml.syntax")
+        return None
+    except yaml.reader.ReaderError as exc:  # a control character; libyaml counts its position in UTF-8 bytes
+        line = text.encode("utf-8")[: exc.position].count(b"\n") + 1
+        problems.add(shown, line, "", f"YAML 语法错误：含有不允许的控制字符（#x{exc.character:04x}），"
+                     "常见于从网页或 Word 复制的文字。请删除这个字符。", rule="yaml.syntax")
         return None
     except yaml.YAMLError as exc:
         problems.add(shown, 1, "", f"YAML 语法错误：{exc}", rule="yaml.syntax")
@@ -118,24 +123,41 @@ def load_text(text: str, shown: str, problems: Problems) -> Source | None:
     return src
 
 
-def _explain(exc: yaml.MarkedYAMLError) -> str:
+def _explain(exc: yaml.MarkedYAMLError, text: str = "") -> str:
     problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    if "cannot start any token" in problem:
+        # libyaml does not name the character (the pure-Python parser does): read it at the mark
+        mark, ch = exc.problem_mark, ""
+        lines = text.splitlines()
+        if mark is not None and mark.line < len(lines) and mark.column < len(lines[mark.line]):
+            ch = lines[mark.line][mark.column]
+        if ch == "\t" or "'\\t'" in problem:
+            return "出现了制表符（Tab）"
+        shown = f"“{ch}”" if ch else "这个符号"
+        return f"{shown}不能作为文字的开头（以 @、`、% 等符号开头的文字请加引号）"
+    if context.startswith("expected a single document in the stream"):
+        return "一个文件只能有一条记录（去掉多余的 ---）"
     known = {
-        "found character '\\t' that cannot start any token": "出现了制表符（Tab）",
-        "mapping values are not allowed here": "这里不能出现“键: 值”（冒号后面的文字含冒号时请加引号）",
-        "expected a single document in the stream": "一个文件只能有一条记录（去掉多余的 ---）",
+        "mapping values are not allowed": "这里不能出现“键: 值”（冒号后面的文字含冒号时请加引号）",
         "found undefined alias": "引用了未定义的锚点",
     }
     for en, zh in known.items():
-        if problem.startswith(en.split(" '")[0]):
+        if problem.startswith(en):
             return zh
     if "expected <block end>" in problem or "could not find expected ':'" in problem:
         return "缩进不一致或缺少冒号"
     return problem or str(exc)
 
 
-def _build(node, path: tuple, src: Source, problems: Problems):
+def _build(node, path: tuple, src: Source, problems: Problems, active: frozenset = frozenset()):
     src.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in active:  # `&a [*a]`: an alias inside its own anchor would never end
+            problems.add(src.path, node.start_mark.line + 1, field_path(path),
+                         "锚点（&）在自身内部被引用（*），形成了循环。请去掉这个引用。", rule="yaml.alias-cycle")
+            return None
+        active = active | {id(node)}
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
@@ -151,10 +173,10 @@ def _build(node, path: tuple, src: Source, problems: Problems):
                              rule="yaml.duplicate-key")
                 continue
             src.lines[key_path] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, key_path, src, problems)
+            out[key] = _build(value_node, key_path, src, problems, active)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), src, problems) for i, item in enumerate(node.value)]
+        return [_build(item, path + (i,), src, problems, active) for i, item in enumerate(node.value)]
     return _scalar(node, path, src)
 
 

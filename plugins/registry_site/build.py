@@ -1,0 +1,103 @@
+"""Build the site atomically: validate, run Pelican into a fresh folder, then swap it in.
+
+    python -m registry_site [REGISTRY] --as-of DATE --output OUTPUT [--settings publishconf.py]
+
+A registry with errors, a template error or any Pelican error leaves OUTPUT exactly as it
+was: Pelican writes into a sibling temporary folder, which replaces OUTPUT only when the
+whole build succeeded.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from sme_registry.registry import load_registry
+from sme_registry.report import as_text
+from sme_registry.rules import today_shanghai
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class _ErrorCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | None = None,
+          overrides: dict | None = None, quiet: bool = False) -> int:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
+    reg = load_registry(registry, as_of=as_of)
+    if reg.problems.errors:
+        say(as_text(reg.problems))
+        say(f"未生成网站：{output} 保持不变。")
+        return 1
+    if reg.problems.warnings and not quiet:
+        say(as_text(reg.problems))
+
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    settings_file = settings_file or ROOT / "pelicanconf.py"
+    override = {
+        "OUTPUT_PATH": str(tmp), "REGISTRY_PATH": str(registry), "REGISTRY_AS_OF": as_of,
+        "REGISTRY_LOADED": reg, "DELETE_OUTPUT_DIRECTORY": False,
+        "PATH": str(ROOT / "content"), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
+        "CACHE_PATH": str(tmp / ".cache"), "LOAD_CONTENT_CACHE": False,
+    }
+    override.update(overrides or {})
+    counter = _ErrorCounter()
+    logging.getLogger().addHandler(counter)
+    cwd = os.getcwd()
+    try:
+        os.chdir(ROOT)   # pelicanconf.py paths are relative to the project
+        settings = read_settings(str(settings_file), override=override)
+        Pelican(settings).run()
+    except Exception as exc:  # a template or plugin error: nothing is published
+        shutil.rmtree(tmp, ignore_errors=True)
+        say(f"生成网站失败：{exc}\n{output} 保持不变。")
+        return 1
+    finally:
+        os.chdir(cwd)
+        logging.getLogger().removeHandler(counter)
+    if counter.records:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for r in counter.records:
+            say(f"错误：{r.getMessage()}")
+        say(f"生成网站失败：{output} 保持不变。")
+        return 1
+    shutil.rmtree(tmp / ".cache", ignore_errors=True)
+    old = None
+    if output.exists():
+        old = output.with_name(f".{output.name}.old-{os.getpid()}")
+        os.rename(output, old)
+    os.rename(tmp, output)
+    os.chmod(output, 0o755)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+    say(f"网站已生成：{output}（状态按 {as_of} 计算）")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="registry_site", description="检查登记库并生成静态网站")
+    parser.add_argument("registry", nargs="?", default="registry")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
+    parser.add_argument("--output", default="output")
+    parser.add_argument("--settings", default=None, help="Pelican 设置文件（默认 pelicanconf.py；发布用 publishconf.py）")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return build(Path(args.registry).resolve(), Path(args.output), args.as_of or today_shanghai(),
+                 Path(args.settings).resolve() if args.settings else None)

@@ -1,0 +1,120 @@
+"""Open data: the registry as JSON and CSV, from the same view models as the pages.
+
+Statuses are the codes pending|active|expiring|expired|revoked (platforms) and
+upcoming|open|closed (publicity), computed for the build's "as of" date.  Files
+are written one record per line: small, diff-friendly, and byte-identical for the
+same commit and date.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from .views import NoticeView, PlatformView, PublicityView, Site
+
+# (file, field, meaning) — shown on /data/ and checked by a test against the files
+FIELD_DOCS = [
+    ("platforms.json", "id", "平台编号（永久不变，也是网址 /platforms/<id>/ 的一部分）"),
+    ("platforms.json", "name", "平台名称"),
+    ("platforms.json", "operator.name", "运营单位名称"),
+    ("platforms.json", "operator.credit_code", "运营单位统一社会信用代码（未知时为 null）"),
+    ("platforms.json", "region", "所在县（市、区）的 GB/T 2260 行政区划代码"),
+    ("platforms.json", "region_name", "所在地全称"),
+    ("platforms.json", "category", "平台类别：comprehensive 综合性，specialized 专业性（未知时为 null）"),
+    ("platforms.json", "functions", "服务功能：information、technology、entrepreneurship、training、financing"),
+    ("platforms.json", "status", "平台当前状态（最重要的一项认定）：pending 未生效、active 有效、expiring 即将到期（90 天内）、expired 已过期、revoked 已撤销；尚无认定时为 null"),
+    ("platforms.json", "recognitions[].programme", "认定项目编号"),
+    ("platforms.json", "recognitions[].notice", "公布认定的通知编号（未知时为 null）"),
+    ("platforms.json", "recognitions[].announced_on", "公告日期"),
+    ("platforms.json", "recognitions[].valid_from", "有效期开始日"),
+    ("platforms.json", "recognitions[].valid_until", "有效期截止日（无固定期限时为 null）"),
+    ("platforms.json", "recognitions[].star", "星级（仅星级评定）"),
+    ("platforms.json", "recognitions[].status", "该项认定的状态，取值同 status"),
+    ("platforms.json", "recognitions[].events", "考核、复评、撤销等事件：on 日期、type 类型、result 结果、star 星级、reason 原因、notice 通知编号"),
+    ("notices.json", "id / title / kind / issuer / doc_number / issued_on", "通知编号、标题、类别（call 申报通知等）、发文机关、发文字号、成文日期"),
+    ("notices.json", "programmes / attachments", "相关认定项目编号；附件表单编号"),
+    ("notices.json", "deadlines[]", "截止事项：on 截止日期、from 开始日期、what 事项"),
+    ("publicity.json", "id / title / programme", "公示编号、标题、认定项目编号"),
+    ("publicity.json", "starts_on / ends_on / working_days", "公示第一天、最后一天（按中国法定工作日推算）、工作日数"),
+    ("publicity.json", "status", "upcoming 公示未开始、open 公示中、closed 公示已结束"),
+    ("publicity.json", "entries", "公示的平台编号，按公布顺序"),
+    ("publicity.json", "outcome", "结果通知编号（尚未公布时为 null）"),
+]
+
+CSV_COLUMNS = ["id", "name", "operator_name", "operator_credit_code", "region", "region_name", "category",
+               "functions", "status", "programme", "valid_from", "valid_until", "star"]
+CSV_HEADER = ["编号", "平台名称", "运营单位", "统一社会信用代码", "行政区划代码", "所在地", "平台类别",
+              "服务功能", "状态", "主要认定项目", "有效期起", "有效期止", "星级"]
+
+
+def _d(day):
+    return day.isoformat() if day else None
+
+
+def platform_record(p: PlatformView) -> dict:
+    return {
+        "id": p.id, "name": p.name,
+        "operator": {"name": p.operator["name"], "credit_code": p.operator["credit_code"]},
+        "region": p.region.code, "region_name": p.region.full_name,
+        "category": p.category, "functions": p.functions, "status": p.status,
+        "recognitions": [{
+            "programme": r.programme.id, "notice": r.notice.id if r.notice else None,
+            "announced_on": _d(r.announced_on), "valid_from": _d(r.valid_from), "valid_until": _d(r.valid_until),
+            "star": r.star, "status": r.status,
+            "events": [{"on": _d(e.on), "type": e.type, "result": e.result, "star": e.star,
+                        "reason": e.reason or None, "notice": e.notice.id if e.notice else None} for e in r.events],
+        } for r in sorted(p.recognitions, key=lambda r: (r.announced_on, r.programme.id))],
+    }
+
+
+def notice_record(n: NoticeView) -> dict:
+    return {"id": n.id, "title": n.title, "kind": n.kind, "issuer": n.issuer, "doc_number": n.doc_number,
+            "issued_on": _d(n.issued_on), "programmes": [p.id for p in n.programmes],
+            "deadlines": [{"on": _d(d.on), "from": _d(d.starts), "what": d.what} for d in n.deadlines],
+            "attachments": [a.id for a in n.attachments]}
+
+
+def publicity_record(p: PublicityView) -> dict:
+    return {"id": p.id, "title": p.title, "programme": p.programme.id, "starts_on": _d(p.starts_on),
+            "ends_on": _d(p.ends_on), "working_days": p.working_days, "status": p.status,
+            "entries": [e.id for e in p.entries], "outcome": p.outcome.id if p.outcome else None}
+
+
+def dumps_lines(records: list[dict]) -> str:
+    if not records:
+        return "[]\n"
+    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records) + "\n]\n"
+
+
+def platforms_csv(platforms: list[PlatformView]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_HEADER)
+    for p in platforms:
+        h = p.headline
+        w.writerow([p.id, p.name, p.operator["name"], p.operator["credit_code"] or "", p.region.code,
+                    p.region.full_name, p.category_label, "、".join(p.function_labels), p.status_label,
+                    h.programme.title if h else "", _d(h.valid_from) if h else "", _d(h.valid_until) or "" if h else "",
+                    h.star or "" if h else ""])
+    return "\ufeff" + buf.getvalue()   # BOM: Excel opens UTF-8 correctly
+
+
+def write(out: Path, rel: str, text: str) -> str:
+    path = out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8", newline="")
+    return rel
+
+
+def write_all(site: Site, out: Path) -> list[str]:
+    written = [
+        write(out, "data/platforms.json", dumps_lines([platform_record(p) for p in site.platforms])),
+        write(out, "data/platforms.csv", platforms_csv(site.platforms)),
+        write(out, "data/notices.json", dumps_lines([notice_record(n) for n in site.notices])),
+        write(out, "data/publicity.json", dumps_lines([publicity_record(p) for p in site.publicity])),
+    ]
+    for p in site.platforms:
+        write(out, f"platforms/{p.id}.json", json.dumps(platform_record(p), ensure_ascii=False, indent=1) + "\n")
+    return written

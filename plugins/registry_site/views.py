@@ -1,0 +1,439 @@
+"""View models: what each page shows, computed once from a validated Registry and an "as of" date.
+
+Pure Python (no Pelican), so tests can check what a page will say without building
+it.  Every status comes from sme_registry.lifecycle; templates only format.
+Objects are SimpleNamespace-like dataclasses so templates read `p.name`, and
+open data (opendata.py) serialises the same objects: one computation, two outputs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sme_registry import criteria as crit
+from sme_registry import lifecycle, regions
+from sme_registry.records import (CATEGORY_LABELS, EVENT_LABELS, FUNCTION_LABELS, LEVEL_LABELS, LEVEL_RANK,
+                                  NOTICE_KIND_LABELS, RESULT_LABELS)
+from sme_registry.registry import Registry
+
+from . import markdown_safe
+
+FORMAT_LABELS = {"docx": "Word 文档（.docx）", "xlsx": "Excel 表格（.xlsx）"}
+STARTS_TEXT = {"announcement_date": "自公告之日起", "next_year": "自公告次年 1 月 1 日起"}
+ENDS_TEXT = {"year_end": "至公告年份加有效年数当年的 12 月 31 日", "anniversary": "至满有效年数的前一天",
+             "none": "无固定期限，以考核、复评结果为准"}
+
+
+def cn_date(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+@dataclass
+class Link:
+    id: str
+    title: str
+    url: str
+
+
+@dataclass
+class RegionView:
+    code: str
+    name: str
+    full_name: str
+    province: str
+    city: str
+
+
+@dataclass
+class EventView:
+    on: dt.date
+    type: str
+    type_label: str
+    result: str | None
+    result_label: str
+    star: int | None
+    reason: str
+    notice: Link | None
+    ends_title: bool
+
+
+@dataclass
+class RecognitionView:
+    programme: Link
+    level: str
+    level_label: str
+    notice: Link | None
+    announced_on: dt.date
+    valid_from: dt.date
+    valid_until: dt.date | None
+    ended_on: dt.date | None          # revocation/withdrawal/failed check, if any (ever)
+    status: str
+    status_label: str
+    days_left: int | None
+    star: int | None
+    events: list[EventView]
+
+
+@dataclass
+class PlatformView:
+    id: str
+    url: str
+    name: str
+    operator: dict
+    region: RegionView
+    category: str | None
+    category_label: str
+    functions: list[str]
+    function_labels: list[str]
+    website: str | None
+    summary_html: str
+    summary_text: str
+    status: str | None
+    status_label: str
+    headline: RecognitionView | None
+    recognitions: list[RecognitionView]
+    timeline: list[tuple]          # (date, text, notice Link | None, recognition programme name)
+    metrics: dict
+    publicity: list[Link] = field(default_factory=list)
+
+    @property
+    def current(self) -> bool:
+        return self.status in lifecycle.CURRENT
+
+
+@dataclass
+class DeadlineView:
+    on: dt.date
+    starts: dt.date | None
+    what: str
+    days_left: int
+    notice: Link
+
+
+@dataclass
+class NoticeView:
+    id: str
+    url: str
+    title: str
+    kind: str
+    kind_label: str
+    issuer: str
+    doc_number: str | None
+    issued_on: dt.date
+    year: int
+    programmes: list[Link]
+    deadlines: list[DeadlineView]
+    attachments: list["FormView"]
+    contact: dict
+    basis: list[dict]
+    note: str
+    body_html: str
+    excerpt: str
+    open: bool                      # has a deadline today or later
+
+
+@dataclass
+class PublicityView:
+    id: str
+    url: str
+    title: str
+    programme: Link
+    notice: Link | None
+    starts_on: dt.date
+    ends_on: dt.date
+    working_days: int
+    calendar_source: str
+    status: str
+    status_label: str
+    days_left: int | None            # calendar days to the last day, when open or upcoming
+    working_days_left: int | None
+    objections: dict
+    entries: list[PlatformView]
+    outcome: Link | None
+
+
+@dataclass
+class FormView:
+    id: str
+    url: str
+    title: str
+    programme: Link | None
+    format: str
+    format_label: str
+    published: bool
+    unpublished_reason: str
+    source_name: str
+    cover: dict
+    blocks: list[dict]
+    notes: list[str]
+    notices: list[Link] = field(default_factory=list)
+
+
+@dataclass
+class CriterionView:
+    text: str
+    clause: str
+    condition: str                  # 适用于… (function / category), or ""
+
+
+@dataclass
+class ProgrammeView:
+    id: str
+    url: str
+    name: str
+    authority: str
+    level: str
+    level_label: str
+    region: RegionView | None
+    measures: Link | None
+    basis: list[dict]
+    summary_html: str
+    validity_text: str
+    validity_years: int | None
+    publicity_working_days: int | None
+    rating: str
+    requires: list[Link]
+    name_must_not_contain: list[str]
+    criteria: list[CriterionView]
+    notices: list[NoticeView] = field(default_factory=list)
+    platforms_current: list[PlatformView] = field(default_factory=list)
+    platforms_past: list[PlatformView] = field(default_factory=list)
+    forms: list[FormView] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class Site:
+    as_of: dt.date
+    title: str
+    demo: bool
+    programmes: list[ProgrammeView]
+    platforms: list[PlatformView]
+    notices: list[NoticeView]
+    publicity: list[PublicityView]
+    forms: list[FormView]
+    by_id: dict = field(default_factory=dict)
+
+    @property
+    def current_platforms(self):
+        """Current titles, grouped by place (region code), then by name."""
+        return sorted((p for p in self.platforms if p.current), key=lambda p: (p.region.code, p.name, p.id))
+
+    @property
+    def past_platforms(self):
+        return [p for p in self.platforms if p.status in ("expired", "revoked")]
+
+    @property
+    def pending_platforms(self):
+        return [p for p in self.platforms if p.status == "pending"]
+
+    @property
+    def candidate_platforms(self):
+        return [p for p in self.platforms if p.status is None]
+
+    @property
+    def open_deadlines(self):
+        rows = [d for n in self.notices for d in n.deadlines if d.days_left >= 0]
+        return sorted(rows, key=lambda d: (d.on, d.notice.id))
+
+    @property
+    def open_publicity(self):
+        return [p for p in self.publicity if p.status in ("open", "upcoming")]
+
+    @property
+    def expiring(self):
+        rows = [(p.headline.valid_until, p) for p in self.platforms if p.status == "expiring" and p.headline]
+        return [p for _, p in sorted(rows, key=lambda r: (r[0], r[1].id))]
+
+
+def region_view(code: str) -> RegionView:
+    r = regions.lookup(code)
+    if r is None:
+        return RegionView(code, code, code, "", "")
+    province = regions.lookup(code[:2] + "0000")
+    city = regions.lookup(code[:4] + "00") if r.level == "county" else (r if r.level == "city" else None)
+    return RegionView(code, r.name, r.full_name, province.name if province else "",
+                      city.name if city and city.name != (province.name if province else "") else "")
+
+
+def validity_text(prog) -> str:
+    v = prog.validity
+    if v.years is None or v.ends == "none":
+        return f"{STARTS_TEXT[v.starts]}生效，{ENDS_TEXT['none']}"
+    return f"有效期 {v.years} 年：{STARTS_TEXT[v.starts]}，{ENDS_TEXT[v.ends]}"
+
+
+def criterion_view(c: dict) -> CriterionView:
+    cond = []
+    if c.get("when_function"):
+        cond.append(f"具有{FUNCTION_LABELS[c['when_function']]}功能的平台")
+    if c.get("when_category"):
+        cond.append(f"{CATEGORY_LABELS[c['when_category']]}平台")
+    return CriterionView(crit.describe(c), c.get("clause", ""), "、".join(cond))
+
+
+def build_site(reg: Registry, as_of: dt.date) -> Site:
+    """All view models for one build.  Linear in the number of records."""
+    progs = reg.programmes
+    prog_link = {pid: Link(pid, p.name, f"programmes/{pid}/") for pid, p in progs.items()}
+    notice_link = {nid: Link(nid, n.title, f"notices/{nid}/") for nid, n in reg.notices.items()}
+
+    # forms first: notices list their attachments
+    forms = {}
+    for fid, f in sorted(reg.forms.items()):
+        forms[fid] = FormView(fid, f"forms/{fid}/", f.title, prog_link.get(f.programme), f.format,
+                              FORMAT_LABELS[f.format], f.published, f.unpublished_reason, f.source_name,
+                              f.cover, f.blocks, f.notes)
+
+    notices = []
+    for nid, n in reg.notices.items():
+        link = notice_link[nid]
+        deadlines = [DeadlineView(d.on, d.starts, d.what, (d.on - as_of).days, link) for d in n.deadlines]
+        attachments = [forms[a] for a in n.attachments if a in forms]
+        for form in attachments:
+            form.notices.append(link)
+        notices.append(NoticeView(nid, link.url, n.title, n.kind_code, NOTICE_KIND_LABELS[n.kind_code], n.issuer,
+                                  n.doc_number, n.issued_on, n.issued_on.year,
+                                  [prog_link[p] for p in n.programmes if p in prog_link], deadlines, attachments,
+                                  n.contact, n.basis, n.note, markdown_safe.render(n.body),
+                                  markdown_safe.plain(n.body, 120), any(d.days_left >= 0 for d in deadlines)))
+    notices.sort(key=lambda n: (n.issued_on, n.id), reverse=True)
+
+    platforms = []
+    for pid, pl in sorted(reg.platforms.items()):
+        recs = []
+        timeline = []
+        for rec in pl.recognitions:
+            prog = progs[rec.programme]
+            w = lifecycle.window(rec, prog, as_of)
+            st = lifecycle.status(rec, prog, as_of)
+            ended = lifecycle.ending_event(rec)
+            events = [EventView(e.on, e.type, EVENT_LABELS[e.type], e.result, RESULT_LABELS.get(e.result, ""),
+                                e.star, e.reason, notice_link.get(e.notice), e.ends_title) for e in rec.events]
+            recs.append(RecognitionView(prog_link[rec.programme], prog.level, LEVEL_LABELS[prog.level],
+                                        notice_link.get(rec.notice), rec.on, w.valid_from, w.valid_until,
+                                        ended.on if ended else None, st, lifecycle.STATUS_LABELS[st],
+                                        lifecycle.days_left(w.valid_until, as_of) if st in lifecycle.CURRENT else None,
+                                        lifecycle.current_star(rec, as_of), events))
+            timeline.append((rec.on, f"认定为{prog.name}" + (f"（{rec.star}星）" if rec.star else ""),
+                             notice_link.get(rec.notice), prog.name))
+            for e in events:
+                text = e.type_label + (f"：{e.result_label}" if e.result_label else "")
+                if e.star:
+                    text += f"，评为{e.star}星"
+                if e.reason:
+                    text += f"（{e.reason}）"
+                timeline.append((e.on, text, e.notice, prog.name))
+        head = lifecycle.headline(pl, progs, as_of)
+        head_view = recs[head[0].index] if head else None
+        # newest first: most important current titles at the top of the page
+        recs_sorted = sorted(recs, key=lambda r: (r.status not in lifecycle.CURRENT, LEVEL_RANK[r.level],
+                                                  -r.announced_on.toordinal()))
+        op = pl.operator
+        platforms.append(PlatformView(
+            pid, f"platforms/{pid}/", pl.name,
+            {"name": op.name, "credit_code": op.credit_code, "credit_code_legacy": op.credit_code_legacy,
+             "registered_on": op.registered_on},
+            region_view(pl.region), pl.category, CATEGORY_LABELS.get(pl.category, ""), list(pl.functions),
+            [FUNCTION_LABELS[f] for f in pl.functions], pl.website, markdown_safe.render(pl.summary),
+            markdown_safe.plain(pl.summary, 100), head[1] if head else None,
+            lifecycle.STATUS_LABELS[head[1]] if head else "候选（尚无认定）", head_view, recs_sorted,
+            sorted(timeline, key=lambda t: t[0]), {y: pl.metrics[y] for y in sorted(pl.metrics)}))
+    by_platform = {p.id: p for p in platforms}
+
+    publicity = []
+    for uid, pub in reg.publicity.items():
+        prog = progs[pub.programme]
+        n = lifecycle.publicity_days(pub, prog)
+        end = reg.calendar.last_working_day(pub.starts_on, n)
+        st = lifecycle.publicity_status(pub.starts_on, end, as_of)
+        link = Link(uid, pub.title, f"publicity/{uid}/")
+        entries = [by_platform[e] for e in pub.entries if e in by_platform]
+        for e in entries:
+            e.publicity.append(link)
+        wleft = None
+        if st != "closed":
+            wleft = reg.calendar.working_days_between(max(as_of, pub.starts_on), end)
+        publicity.append(PublicityView(uid, link.url, pub.title, prog_link[pub.programme], notice_link.get(pub.notice),
+                                       pub.starts_on, end, n, reg.calendar.source_of(pub.starts_on.year), st,
+                                       lifecycle.PUBLICITY_LABELS[st], (end - as_of).days if st != "closed" else None,
+                                       wleft, pub.objections, entries, notice_link.get(pub.outcome)))
+    publicity.sort(key=lambda p: (p.starts_on, p.id), reverse=True)
+
+    programmes = []
+    for pid, p in progs.items():
+        programmes.append(ProgrammeView(
+            pid, prog_link[pid].url, p.name, p.authority, p.level, LEVEL_LABELS[p.level],
+            region_view(p.region) if p.region else None, notice_link.get(p.measures), p.basis,
+            markdown_safe.render(p.summary), validity_text(p), p.validity.years, p.publicity_working_days, p.rating,
+            [prog_link[r] for r in p.requires if r in prog_link], p.name_must_not_contain,
+            [criterion_view(c) for c in p.criteria]))
+    programmes.sort(key=lambda p: (LEVEL_RANK[p.level], p.region.code if p.region else "", p.id))
+    prog_view = {p.id: p for p in programmes}
+    for n in notices:
+        for link in n.programmes:
+            prog_view[link.id].notices.append(n)
+    for f in forms.values():
+        if f.programme:
+            prog_view[f.programme.id].forms.append(f)
+    for pl in platforms:
+        seen = set()
+        for r in pl.recognitions:
+            pv = prog_view[r.programme.id]
+            pv.counts[r.status] += 1
+            if r.programme.id in seen:
+                continue
+            seen.add(r.programme.id)
+            (pv.platforms_current if r.status in lifecycle.CURRENT else pv.platforms_past).append(pl)
+
+    site = Site(as_of, reg.title, reg.demo, programmes, platforms, notices, publicity, list(forms.values()))
+    site.by_id = {"platform": by_platform, "programme": prog_view, "notice": {n.id: n for n in notices},
+                  "publicity": {p.id: p for p in publicity}, "form": forms}
+    return site
+
+
+def facets(platforms: list[PlatformView]) -> dict:
+    """Values for the platform filters, with counts, in a stable order."""
+    prog, level, region, function, status = Counter(), Counter(), Counter(), Counter(), Counter()
+    prog_names = {}
+    for p in platforms:
+        for r in p.recognitions:
+            if r.status in lifecycle.CURRENT or not p.current:
+                prog[r.programme.id] += 1
+                prog_names[r.programme.id] = r.programme.title
+                level[r.level] += 1
+        region[(p.region.code[:2] + "0000", p.region.province)] += 1
+        for f in p.functions:
+            function[f] += 1
+        status[p.status] += 1
+    return {
+        "programme": [(k, prog_names[k], v) for k, v in sorted(prog.items())],
+        "level": [(k, LEVEL_LABELS[k], level[k]) for k in sorted(level, key=LEVEL_RANK.get)],
+        "region": [(code, name, v) for (code, name), v in sorted(region.items())],
+        "function": [(k, FUNCTION_LABELS[k], function[k]) for k in FUNCTION_LABELS if function[k]],
+        "status": [(k, lifecycle.STATUS_LABELS.get(k, "候选"), status[k]) for k in sorted(status, key=str)],
+    }
+
+
+def notices_by_year(notices: list[NoticeView]) -> list[tuple[int, list[NoticeView]]]:
+    groups = defaultdict(list)
+    for n in notices:
+        groups[n.year].append(n)
+    return sorted(groups.items(), reverse=True)
+
+
+def notice_facets(notices: list[NoticeView]) -> dict:
+    kinds, issuers, progs = Counter(), Counter(), Counter()
+    names = {}
+    for n in notices:
+        kinds[n.kind] += 1
+        issuers[n.issuer] += 1
+        for p in n.programmes:
+            progs[p.id] += 1
+            names[p.id] = p.title
+    return {
+        "kind": [(k, NOTICE_KIND_LABELS[k], v) for k, v in sorted(kinds.items())],
+        "issuer": [(k, k, v) for k, v in sorted(issuers.items())],
+        "programme": [(k, names[k], v) for k, v in sorted(progs.items())],
+    }

@@ -1,0 +1,47 @@
+/* Recompute statuses when a page is read after the day it was built.
+   The build wrote each status for its "as of" date (body[data-as-of]); a cached or mirrored
+   page read later must never show an expired title as valid.  Rules mirror
+   plugins/sme_registry/lifecycle.py: pending before valid_from, revoked from ended_on,
+   expired after valid_until, expiring within 90 days, else active. */
+(function () {
+  "use strict";
+  var asOf = document.body.getAttribute("data-as-of");
+  var today;
+  try {
+    today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  } catch (e) { return; }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || today === asOf) return;
+
+  var LABELS = { pending: "未生效", active: "有效", expiring: "即将到期", expired: "已过期", revoked: "已撤销",
+                 upcoming: "公示未开始", open: "公示中", closed: "公示已结束" };
+  function days(from, to) { return Math.round((Date.parse(to + "T00:00:00Z") - Date.parse(from + "T00:00:00Z")) / 86400000); }
+  function set(el, status, prefix) {
+    if (el.getAttribute("data-status") === status) return;
+    el.setAttribute("data-status", status);
+    el.className = el.className.replace(new RegExp("\\b" + prefix + "-\\w+"), prefix + "-" + status);
+    el.textContent = LABELS[status];
+  }
+  document.querySelectorAll("[data-valid-from]").forEach(function (el) {
+    var from = el.getAttribute("data-valid-from"), until = el.getAttribute("data-valid-until"), ended = el.getAttribute("data-ended-on");
+    var s;
+    if (ended && ended <= today) s = "revoked";
+    else if (today < from) s = "pending";
+    else if (!until) s = "active";
+    else if (today > until) s = "expired";
+    else s = days(today, until) <= 90 ? "expiring" : "active";
+    set(el, s, "status");
+  });
+  document.querySelectorAll("[data-publicity-start]").forEach(function (el) {
+    var start = el.getAttribute("data-publicity-start"), end = el.getAttribute("data-publicity-end");
+    set(el, today < start ? "upcoming" : (today > end ? "closed" : "open"), "publicity");
+  });
+  document.querySelectorAll("[data-days-until]").forEach(function (el) {
+    var n = days(today, el.getAttribute("data-days-until"));
+    el.textContent = n > 0 ? "剩 " + n + " 天" : (n === 0 ? "今天截止" : "已截止");
+  });
+  var live = document.querySelector(".as-of-live");
+  if (live) {
+    live.textContent = "（今天是 " + today + "，页面上的状态和剩余天数已按今天重新计算）";
+    live.hidden = false;
+  }
+})();
