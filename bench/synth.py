@@ -159,6 +159,7 @@ def _flow(d: dict) -> str:
 class Synth:
     def __init__(self, platforms: int, seed: int):
         self.n = platforms
+        self.seed = seed
         self.rng = random.Random(seed)
         self.cal = WorkdayCalendar()
         self.table = region_table()
@@ -226,7 +227,7 @@ class Synth:
     def notice(self, pid: str, kind: str, year: int) -> tuple[str, dt.date]:
         """The id and date of the programme's notice of `kind` for `year` (created on first use)."""
         key = (pid, kind, year)
-        nid = f"{pid}-{year}-{kind}"
+        nid = f"{pid}-{year}-{kind.replace('_', '-')}"
         if key in self.notice_dates:
             return nid, self.notice_dates[key]
         rng, prog = self.rng, self.programmes[pid]
@@ -457,7 +458,7 @@ class Synth:
         for sub in ("programmes", "notices", "publicity", "platforms"):
             (out / sub).mkdir(parents=True, exist_ok=True)
         (out / "registry.yaml").write_text(
-            f"{MARKER} (platforms={self.n})\n"
+            f"{MARKER} (platforms={self.n}, seed={self.seed})\n"
             f"# yaml-language-server: $schema={SCHEMA_DIR}/registry.schema.json\n"
             "title: 合成登记库（基准测试用，非真实数据）\ndemo: true\n", "utf-8")
         for rel, text in self.files:
@@ -471,6 +472,8 @@ def generate(out_dir, platforms: int = 1000, seed: int = 1) -> dict:
 
     `out_dir` must be empty, missing, or a registry this function wrote before (it is replaced)."""
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} is a file, not a folder")
     if out.exists() and any(out.iterdir()):
         manifest = out / "registry.yaml"
         if not (manifest.exists() and manifest.read_text("utf-8").startswith(MARKER)):

@@ -4,10 +4,14 @@
 Chinese records, valid GB/T 2260 codes and valid 统一社会信用代码.  Tests change one
 record at a time (`write` a whole YAML text, or `replace` one piece of it) and look for
 the problem the validator must report, by rule, file, line and message.
+
+Test modules import the helpers below as `sme_testkit` (see the end of this file): other
+test folders have their own conftest.py, so the bare module name `conftest` is ambiguous.
 """
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import textwrap
 from pathlib import Path
 
@@ -310,3 +314,6 @@ def empty_registry(tmp_path) -> RegistryDir:
     """A registry with only the programmes, for tests that write their own records."""
     return build(tmp_path / "registry", {k: v for k, v in BASE.items() if k.startswith("programmes/")})
 
+
+# The helpers under an unambiguous name for `from sme_testkit import ...` in the test modules.
+sys.modules.setdefault("sme_testkit", sys.modules[__name__])

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import BASE, FIN_CODE, XC_CODE, describe, line_of
+from sme_testkit import BASE, FIN_CODE, XC_CODE, describe, line_of
 from sme_registry.problems import ERROR, Problems
 from sme_registry.yamlsource import load_text
 

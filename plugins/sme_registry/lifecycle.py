@@ -37,8 +37,9 @@ class Window:
 def _add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    except ValueError:  # 29 February in a year without one: the anniversary falls on 1 March, so the
+        # window's last day is 28 February (民法典第二百零二条: 没有对应日的，月末日为期间的最后一日)
+        return dt.date(day.year + years, 3, 1)
 
 
 def window_from(announced: dt.date, programme: Programme) -> Window:
@@ -68,11 +69,22 @@ def ending_event(rec: Recognition, as_of: dt.date | None = None):
     return None
 
 
+def _previous_window(rec: Recognition, programme: Programme, as_of: dt.date) -> Window | None:
+    """The window the latest renewal on or before `as_of` replaced, if there was a renewal."""
+    starts = [rec.on] + [ev.on for ev in rec.events if ev.type == "renewed" and ev.on <= as_of]
+    return window_from(starts[-2], programme) if len(starts) > 1 else None
+
+
 def status(rec: Recognition, programme: Programme, as_of: dt.date) -> str:
     if ending_event(rec, as_of):
         return "revoked"
     w = window(rec, programme, as_of)
     if as_of < w.valid_from:
+        # renewed before the previous window ended (e.g. in December, valid from 1 January):
+        # the title is held without a gap, so it is active, not pending
+        prev = _previous_window(rec, programme, as_of)
+        if prev and prev.valid_from <= as_of and (prev.valid_until is None or as_of <= prev.valid_until):
+            return "active"
         return "pending"
     if w.valid_until is None:
         return "active"

@@ -116,10 +116,11 @@ def _load_layer(reg: Registry, root: Path, seen: set) -> None:
         if not directory.is_dir():
             continue
         table = reg.table(folder)
+        shown_dir = display_path(directory)   # relpath once per folder: it is slow per file
         for path in sorted(directory.iterdir()):
             if path.name.startswith(".") or path.is_dir():
                 continue
-            shown = display_path(path)
+            shown = os.path.join(shown_dir, path.name)
             if not path.name.endswith(".yaml"):
                 reg.problems.add(shown, 0, "", "记录文件名要以 .yaml 结尾（不是 .yml 或其他）。", rule="registry.extension")
                 continue
