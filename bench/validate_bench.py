@@ -39,13 +39,14 @@ def _child(folder: str, runs: int, as_of: str, profile: bool) -> None:
     from sme_registry.registry import load_registry
     import_s = time.perf_counter() - t0
     day = dt.date.fromisoformat(as_of)
-    times, reg = [], None
+    times, cpu, reg = [], [], None
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         reg = load_registry(Path(folder), as_of=day)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     files = sum(1 for p in Path(folder).rglob("*.yaml"))
-    out = {"times": times, "import_s": import_s, "files": files, "platforms": len(reg.platforms),
+    out = {"times": times, "cpu": cpu, "load": os.getloadavg()[0], "import_s": import_s, "files": files, "platforms": len(reg.platforms),
            "errors": len(reg.problems.errors), "warnings": len(reg.problems.warnings),
            "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
     if profile:
@@ -111,16 +112,19 @@ def main(argv=None) -> int:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
 
-    print(f"load_registry (schemas + all rules), as of {args.as_of}, median of {args.runs} runs, "
+    print(f"load_registry (schemas + all rules), as of {args.as_of}, median of {args.runs} runs "
+          f"(cpu s: process time; load: 1-min load average, other work on the machine slows wall time), "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    head = f"{'platforms':>9} {'files':>6} {'generate s':>10} {'cold s':>7} {'median s':>8} {'ms/platform':>11} {'peak RSS MB':>11} {'errors':>6} {'warnings':>8}"
+    head = (f"{'platforms':>9} {'files':>6} {'generate s':>10} {'cold s':>7} {'median s':>8} {'cpu s':>6} "
+            f"{'ms/platform':>11} {'peak RSS MB':>11} {'errors':>6} {'warnings':>8} {'load':>5}")
     print(head)
     print("-" * len(head))
     for r in rows:
         med = statistics.median(r["times"])
         gen = f"{r['gen_s']:.2f}" if r["gen_s"] is not None else "reused"
         print(f"{r['platforms']:>9,} {r['files']:>6,} {gen:>10} {r['times'][0]:>7.2f} {med:>8.2f} "
-              f"{med * 1000 / r['platforms']:>11.3f} {r['maxrss_kb'] / 1024:>11.0f} {r['errors']:>6} {r['warnings']:>8}")
+              f"{statistics.median(r['cpu']):>6.2f} {med * 1000 / r['platforms']:>11.3f} "
+              f"{r['maxrss_kb'] / 1024:>11.0f} {r['errors']:>6} {r['warnings']:>8} {r['load']:>5.1f}")
         if r["errors"]:
             status = 1
     big = [r for r in rows if r["platforms"] >= 10000]

@@ -185,6 +185,43 @@ def test_any_value_anywhere(registry_dir, mutation):
     check_answer(registry_dir, rel, text)
 
 
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EDGE_DATES = [dt.date.min, dt.date.max, dt.date(9998, 12, 31), dt.date(9999, 1, 1), dt.date(2099, 12, 31),
+              dt.date(2100, 1, 1), dt.date(1900, 1, 1), dt.date(1899, 12, 31), dt.date(2024, 2, 29),
+              dt.date(2026, 12, 31), dt.date(2027, 1, 1)]
+dates = st.one_of(st.dates(), st.sampled_from(EDGE_DATES))
+
+
+def _date_paths():
+    out = []
+    for rel in RELS:
+        data = original_data(rel)
+        out += [(rel, p) for p in paths(data)
+                if isinstance(parent_of(data, p)[p[-1]], str) and DATE_TEXT.match(parent_of(data, p)[p[-1]])]
+    return out
+
+
+DATE_PATHS = _date_paths()
+
+
+@st.composite
+def date_mutation(draw):
+    """Any date field of any record set to any date, the calendar's far ends included."""
+    rel, path = draw(st.sampled_from(DATE_PATHS))
+    data = original_data(rel)
+    same_file = [p for r, p in DATE_PATHS if r == rel]
+    for p in [path] + draw(st.lists(st.sampled_from(same_file), max_size=2)):
+        parent_of(data, p)[p[-1]] = draw(dates)
+    return rel, dump(data)
+
+
+@SETTINGS
+@given(mutation=date_mutation())
+def test_any_date_in_any_date_field(registry_dir, mutation):
+    rel, text = mutation
+    check_answer(registry_dir, rel, text)
+
+
 # -- text-level mutations ----------------------------------------------------------------------------
 NOISE = st.text(alphabet=st.sampled_from(list(":-{}[],'\"#&*!|>%@`\t \n?~0123456789aoynx许昌〔〕：　\\\r\x85\ufeff")),
                 min_size=1, max_size=6)

@@ -23,7 +23,11 @@ from . import feeds, opendata, views
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 100   # rows per page of the platform lists (the filters work on the open data)
+# Rows per page of the long lists: a page stays within 50 KB of HTML+CSS+JS at any registry
+# size (a platform row is ~0.7 KB).  The platform filters work on the open data, across pages.
+ROWS_PER_PAGE = 40
+NOTICES_PER_PAGE = 50
+ENTRIES_PER_PAGE = 100
 
 
 def metric_label(metric: str) -> str:
@@ -31,11 +35,15 @@ def metric_label(metric: str) -> str:
 
 
 # Jinja filters for every generator's templates (Pelican's pages share base.html)
-JINJA_FILTERS = {"cn_date": views.cn_date, "metric_label": metric_label, "metric_value": format_value}
+JINJA_FILTERS = {"cn_date": views.cn_date, "by_year": views.notices_by_year, "metric_label": metric_label, "metric_value": format_value}
 
 
 def add_jinja_filters(pelican_object):
-    pelican_object.settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
+    settings = pelican_object.settings
+    settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
+    # Record text is data, not markup: every value is escaped unless it is Markup (the
+    # sanitised Markdown from markdown_safe, Pelican's own page content via `|safe`).
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
 
 
 class RegistryBuildError(Exception):
@@ -72,32 +80,36 @@ class RegistryGenerator(Generator):
                           relative_urls=self.settings.get("RELATIVE_URLS", False), page_url=url, **kwargs)
         self.urls.append(url)
 
+    def _paginate(self, writer, base: str, template: str, items: list, per_page: int = ROWS_PER_PAGE, **kwargs):
+        """base/ holds the first page, base/page/N/ the others; the template gets `rows` and `pager`."""
+        chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+        for number, rows in enumerate(chunks, 1):
+            save_as = f"{base}index.html" if number == 1 else f"{base}page/{number}/index.html"
+            pager = views.Pager(base, number, len(chunks), len(items), per_page)
+            self._page(writer, save_as, template, rows=rows, pager=pager, **kwargs)
+
     def generate_output(self, writer):
         site = self.site
         self.urls: list[str] = []
         self._page(writer, "index.html", "home", page_title="首页")
 
         current = site.current_platforms
-        pages = [current[i:i + PAGE_SIZE] for i in range(0, len(current), PAGE_SIZE)] or [[]]
-        facet_values = views.facets(current)
-        for number, rows in enumerate(pages, 1):
-            save_as = "platforms/index.html" if number == 1 else f"platforms/page/{number}/index.html"
-            self._page(writer, save_as, "platforms", page_title="现有示范平台", rows=rows, facets=facet_values,
-                       page_number=number, page_count=len(pages), total=len(current),
-                       programme_levels={p.id: p.level for p in site.programmes})
-        self._page(writer, "platforms/history/index.html", "platforms_history", page_title="已过期、已撤销及未生效的称号",
-                   past=site.past_platforms, pending=site.pending_platforms, candidates=site.candidate_platforms)
+        self._paginate(writer, "platforms/", "platforms", current, page_title="现有示范平台",
+                       facets=views.facets(current), programme_levels={p.id: p.level for p in site.programmes})
+        self._paginate(writer, "platforms/history/", "platforms_history", site.history_platforms,
+                       page_title="历史称号")
         for p in site.platforms:
             self._page(writer, f"platforms/{p.id}/index.html", "platform", page_title=p.name, platform=p)
 
-        self._page(writer, "notices/index.html", "notices", page_title="通知公告",
-                   years=views.notices_by_year(site.notices), facets=views.notice_facets(site.notices))
+        self._paginate(writer, "notices/", "notices", site.notices, per_page=NOTICES_PER_PAGE, page_title="通知公告",
+                       facets=views.notice_facets(site.notices))
         for n in site.notices:
             self._page(writer, f"notices/{n.id}/index.html", "notice", page_title=n.title, notice=n)
 
-        self._page(writer, "publicity/index.html", "publicity_list", page_title="公示名单")
-        for p in site.publicity:
-            self._page(writer, f"publicity/{p.id}/index.html", "publicity", page_title=p.title, publicity=p)
+        self._paginate(writer, "publicity/", "publicity_list", site.publicity, page_title="公示名单")
+        for p in site.publicity:   # a national list has 200+ entries: 100 a page
+            self._paginate(writer, f"publicity/{p.id}/", "publicity", p.entries, per_page=ENTRIES_PER_PAGE,
+                           page_title=p.title, publicity=p)
 
         self._page(writer, "programmes/index.html", "programmes", page_title="认定项目")
         for p in site.programmes:

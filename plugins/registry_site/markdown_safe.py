@@ -1,48 +1,60 @@
 """Markdown from records, rendered safely.
 
-Two layers: Python-Markdown with its raw-HTML processors removed (so `<script>`
-in a record is shown as text, never passed through), then nh3 (the Ammonia
-sanitiser) with an allow-list of tags and of URL schemes (no `javascript:`).
+Python-Markdown converts the text; nh3 (the Ammonia sanitiser) then keeps only an
+allow-list of tags, attributes and URL schemes.  Raw HTML in a record is removed,
+not shown: a tag outside the allow-list is dropped (its text kept), and `<script>`,
+`<style>`, `<iframe>` and the like are dropped with their content, so no
+`onerror=`, `javascript:` or `<iframe` reaches a page, even as visible text (the
+validator warns "发布时会被清除" for such bodies).  Render results are Markup:
+the templates autoescape every other value.
 One Markdown instance is reused: building a parser per record costs more than
 converting a short text.
 """
 from __future__ import annotations
 
+import html as htmllib
+import re
+
 import markdown
 import nh3
+from markupsafe import Markup
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",
                 "blockquote", "code", "pre", "a", "table", "thead", "tbody", "tr", "th", "td", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+# dropped together with their content (the rest of the disallowed tags keep their text)
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
+                        "textarea", "select", "title"}
 
 
 def _parser() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
+    # raw HTML is passed on to nh3, which removes it (see the module docstring)
+    return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
 
 _MD = _parser()
+_EMPTY_P = re.compile(r"<p>\s*</p>\n?")
 
 
-def render(text: str | None, *, shift_headings: int = 1) -> str:
+def render(text: str | None, *, shift_headings: int = 1) -> Markup:
     """Markdown -> sanitised HTML.  Headings shift down one level: the page owns <h1>."""
     if not text:
-        return ""
+        return Markup("")
     _MD.reset()
     html = _MD.convert(text)
     for level in range(5, 0, -1) if shift_headings else ():
         new = min(level + shift_headings, 6)
         html = html.replace(f"<h{level}>", f"<h{new}>").replace(f"</h{level}>", f"</h{new}>")
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
+                      attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                      link_rel="noopener noreferrer")
+    return Markup(_EMPTY_P.sub("", clean))   # a paragraph that held only removed HTML
 
 
 def plain(text: str | None, limit: int = 160) -> str:
-    """A plain-text excerpt (for lists and meta descriptions)."""
+    """A plain-text excerpt (for lists and meta descriptions): text, not HTML; templates escape it."""
     if not text:
         return ""
-    stripped = nh3.clean(render(text), tags=set())
+    stripped = htmllib.unescape(nh3.clean(str(render(text)), tags=set(), clean_content_tags=DROPPED_WITH_CONTENT))
     stripped = " ".join(stripped.split())
     return stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"

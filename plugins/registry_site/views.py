@@ -221,6 +221,13 @@ class Site:
         return sorted((p for p in self.platforms if p.current), key=lambda p: (p.region.code, p.name, p.id))
 
     @property
+    def history_platforms(self):
+        """Everything not current, history never hidden: pending, then expired/revoked, then candidates."""
+        order = {"pending": 0, "expired": 1, "revoked": 1, None: 2}
+        rows = [p for p in self.platforms if not p.current]
+        return sorted(rows, key=lambda p: (order[p.status], p.region.code, p.name, p.id))
+
+    @property
     def past_platforms(self):
         return [p for p in self.platforms if p.status in ("expired", "revoked")]
 
@@ -245,6 +252,35 @@ class Site:
     def expiring(self):
         rows = [(p.headline.valid_until, p) for p in self.platforms if p.status == "expiring" and p.headline]
         return [p for _, p in sorted(rows, key=lambda r: (r[0], r[1].id))]
+
+
+@dataclass
+class Pager:
+    base: str          # e.g. "platforms/"
+    number: int        # 1-based
+    count: int         # number of pages
+    total: int         # number of items
+    per_page: int = 40
+
+    @property
+    def offset(self) -> int:
+        """Items before this page (for running numbers such as 序号)."""
+        return (self.number - 1) * self.per_page
+
+    def url(self, n: int) -> str:
+        return self.base if n == 1 else f"{self.base}page/{n}/"
+
+    @property
+    def window(self) -> list[int | None]:
+        """Pages to link: first, last and two around the current one; None marks a gap."""
+        keep = {1, self.count} | set(range(self.number - 2, self.number + 3))
+        out, last = [], 0
+        for n in sorted(k for k in keep if 1 <= k <= self.count):
+            if n - last > 1:
+                out.append(None)
+            out.append(n)
+            last = n
+        return out
 
 
 def region_view(code: str) -> RegionView:
@@ -417,6 +453,7 @@ def facets(platforms: list[PlatformView]) -> dict:
 
 
 def notices_by_year(notices: list[NoticeView]) -> list[tuple[int, list[NoticeView]]]:
+    """Newest year first; the notices keep their order (newest first) within a year."""
     groups = defaultdict(list)
     for n in notices:
         groups[n.year].append(n)

@@ -237,11 +237,17 @@ def test_platform_rows_carry_filter_attributes(demo):
         assert tr["data-status"] == p["status"]
         assert tr["data-province"] == p["region"][:2] + "0000"
         assert tr["data-functions"].split() == p["functions"]
-        assert set(tr["data-programmes"].split()) == {r["programme"] for r in p["recognitions"]}
+        # a current platform is filtered by the titles it holds now
+        current = [r for r in p["recognitions"] if r["status"] in ("active", "expiring")]
+        assert set(tr["data-programmes"].split()) == {r["programme"] for r in current}, p["id"]
         assert tr["data-levels"].split()
     row = row_of(soup, "demo-xc-jianan-tech")
     assert row["data-province"] == "410000" and row["data-functions"] == "technology"
-    assert set(row["data-levels"].split()) == {"city", "province"}
+    assert row["data-programmes"] == "xuchang-city"        # its provincial title is still pending
+    assert row["data-levels"] == "city"
+    row = row_of(soup, "demo-ty-yingze-service")
+    assert set(row["data-programmes"].split()) == {"taiyuan-city", "national", "shanxi-province"}
+    assert set(row["data-levels"].split()) == {"city", "national", "province"}
 
 
 def test_platform_row_shows_programme_level_region_functions_window_status(demo):
@@ -272,14 +278,17 @@ def test_platform_filters_offer_each_facet(demo):
 
 def test_platform_history_lists_expired_and_revoked(demo):
     soup = demo.page("/platforms/history/")
-    past = soup.find("section", attrs={"aria-labelledby": "h-past"})
-    shown = {tr["data-id"]: tr["data-status"] for tr in past.select("tr.platform-row")}
+    shown = {tr["data-id"]: tr["data-status"] for tr in soup.select("tr.platform-row")}
     data = {p["id"]: p["status"] for p in demo.json("/data/platforms.json")}
-    assert shown == {pid: st for pid, st in data.items() if st in ("expired", "revoked")}
+    past = {pid: st for pid, st in data.items() if st in ("expired", "revoked")}
+    assert {pid: st for pid, st in shown.items() if st in ("expired", "revoked")} == past
     assert shown["demo-xc-info-legacy"] == "expired"
     assert shown["demo-xc-jianan-startup"] == "revoked"
-    assert row_of(past, "demo-xc-jianan-startup").select_one("span.badge").get_text(strip=True) == "已撤销"
+    assert row_of(soup, "demo-xc-jianan-startup").select_one("span.badge").get_text(strip=True) == "已撤销"
+    assert "2023-01-01 至 2025-12-31" in squash(row_of(soup, "demo-xc-jianan-startup").get_text(" "))
+    # the history never lists a platform that holds a title now
     assert not set(shown) & set(listed_ids(demo.page("/platforms/")))
+    assert not {st for st in shown.values()} & {"active", "expiring"}
 
 
 def test_validity_boundary_2024_12_31_to_2025_01_01(built):
@@ -313,8 +322,10 @@ def test_real_platform_list_is_empty_with_a_message(real):
     soup = real.page("/platforms/")
     assert listed_ids(soup) == []
     assert "登记库中没有持有有效称号的平台" in real.text("/platforms/")
-    history = real.text("/platforms/history/")
-    assert "没有已过期或已撤销的称号" in history
+    history = real.page("/platforms/history/")
+    assert listed_ids(history) == []
+    empty = history.select_one("main .empty")
+    assert empty is not None and "没有" in empty.get_text() and "已过期" in empty.get_text()
 
 
 # -- /platforms/<id>/ ------------------------------------------------------------------------

@@ -40,6 +40,7 @@ def indent(text: str, n: int = 2) -> str:
 
 
 def write(reg, rel: str, text: str):
+    (reg / rel).parent.mkdir(parents=True, exist_ok=True)
     (reg / rel).write_text(text, "utf-8")
 
 
