@@ -320,6 +320,31 @@ def test_control_character(small_registry):
     assert CJK.search(p.message.split("：", 1)[1]), p.message   # explained, not only libyaml's English
 
 
+@pytest.mark.parametrize("text,line,hint", [
+    ("programmes: [xuchang-city, henan-province\n", 2, "方括号"),
+    ("contact: {phone: \"0374-2965056\"\n", 2, "花括号"),
+    ("title: \"关于开展认定工作的通知\n", 2, "引号"),
+    ("title: \"C:\\认定\"\n", 1, "反斜杠"),
+    ("deadlines:\n  - {on: 2024-11-18, what: 报送}\n - {on: 2024-11-21, what: 报送}\n", 3, "缩进"),
+])
+def test_common_syntax_errors_are_explained_in_chinese(text, line, hint):
+    _, problems = load_one(text)
+    (p,) = problems
+    assert p.line == line and hint in p.message, p.message
+    assert not re.search(r"did not find|found unexpected|unknown escape", p.message), p.message
+
+
+@pytest.mark.parametrize("ch", ["\x85", "\u2028", "\u2029"])
+def test_invisible_line_breaks_from_pasted_text(small_registry, ch):
+    """YAML would read U+2028 and friends as line breaks, splitting a value in two and numbering
+    lines differently from the editor: reported on the line the clerk sees."""
+    text = BASE[TECH].replace("面向许昌市装备制造业", f"面向许昌市{ch}装备制造业")
+    small_registry.write(TECH, text, dedent_text=False)
+    p = small_registry.only(small_registry.load(), file=TECH)
+    assert (p.rule, p.line) == ("yaml.line-break", line_of(text, "面向许昌市"))
+    assert f"U+{ord(ch):04X}" in p.message
+
+
 def test_recursive_alias_is_an_error_not_a_crash():
     _, problems = load_one("name: 许昌市平台\nfunctions: &f [*f]\n")
     (p,) = problems

@@ -112,10 +112,11 @@ def check_answer(registry_dir, rel, content):
     try:
         if isinstance(content, bytes):
             path.write_bytes(content)
-            n_lines = content.count(b"\n") + 1
+            shown = content.decode("utf-8", errors="replace")
         else:
-            path.write_text(content, "utf-8")
-            n_lines = content.count("\n") + 1
+            path.write_text(content, "utf-8", newline="")
+            shown = content
+        n_lines = len(re.split(r"\r\n|\r|\n", shown))   # lines as an editor counts them
         reg = load_registry(registry_dir.root, as_of=AS_OF)   # must not raise
         for p in reg.problems.items:
             assert isinstance(p.path, str) and p.path, p

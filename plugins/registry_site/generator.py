@@ -120,7 +120,9 @@ class RegistryGenerator(Generator):
             self._page(writer, f"forms/{f.id}/index.html", "form", page_title=f.title, form=f)
 
         self._page(writer, "data/index.html", "data", page_title="开放数据", fields=opendata.FIELD_DOCS)
-        self._page(writer, "404.html", "404", page_title="页面不存在")
+        # 404.html is served at any depth: its links are root-relative, not page-relative
+        writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
+                          page_url="404.html", page_title="页面不存在")
 
         out = Path(self.output_path)
         self.urls.extend(opendata.write_all(site, out))

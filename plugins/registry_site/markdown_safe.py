@@ -51,10 +51,12 @@ def render(text: str | None, *, shift_headings: int = 1) -> Markup:
     return Markup(_EMPTY_P.sub("", clean))   # a paragraph that held only removed HTML
 
 
-def plain(text: str | None, limit: int = 160) -> str:
-    """A plain-text excerpt (for lists and meta descriptions): text, not HTML; templates escape it."""
+def plain(text: str | None, limit: int = 160, *, html: str | None = None) -> str:
+    """A plain-text excerpt (for lists and meta descriptions): text, not HTML; templates escape it.
+    Pass `html` (the already rendered text) to avoid converting the Markdown a second time."""
     if not text:
         return ""
-    stripped = htmllib.unescape(nh3.clean(str(render(text)), tags=set(), clean_content_tags=DROPPED_WITH_CONTENT))
+    rendered = str(html) if html is not None else str(render(text))
+    stripped = htmllib.unescape(nh3.clean(rendered, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT))
     stripped = " ".join(stripped.split())
     return stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"

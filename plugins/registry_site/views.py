@@ -327,13 +327,14 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
         link = notice_link[nid]
         deadlines = [DeadlineView(d.on, d.starts, d.what, (d.on - as_of).days, link) for d in n.deadlines]
         attachments = [forms[a] for a in n.attachments if a in forms]
+        body_html = markdown_safe.render(n.body)
         for form in attachments:
             form.notices.append(link)
         notices.append(NoticeView(nid, link.url, n.title, n.kind_code, NOTICE_KIND_LABELS[n.kind_code], n.issuer,
                                   n.doc_number, n.issued_on, n.issued_on.year,
                                   [prog_link[p] for p in n.programmes if p in prog_link], deadlines, attachments,
-                                  n.contact, n.basis, n.note, markdown_safe.render(n.body),
-                                  markdown_safe.plain(n.body, 120), any(d.days_left >= 0 for d in deadlines)))
+                                  n.contact, n.basis, n.note, body_html,
+                                  markdown_safe.plain(n.body, 120, html=body_html), any(d.days_left >= 0 for d in deadlines)))
     notices.sort(key=lambda n: (n.issued_on, n.id), reverse=True)
 
     platforms = []
@@ -367,13 +368,14 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
         recs_sorted = sorted(recs, key=lambda r: (r.status not in lifecycle.CURRENT, LEVEL_RANK[r.level],
                                                   -r.announced_on.toordinal()))
         op = pl.operator
+        summary_html = markdown_safe.render(pl.summary)
         platforms.append(PlatformView(
             pid, f"platforms/{pid}/", pl.name,
             {"name": op.name, "credit_code": op.credit_code, "credit_code_legacy": op.credit_code_legacy,
              "registered_on": op.registered_on},
             region_view(pl.region), pl.category, CATEGORY_LABELS.get(pl.category, ""), list(pl.functions),
-            [FUNCTION_LABELS[f] for f in pl.functions], pl.website, markdown_safe.render(pl.summary),
-            markdown_safe.plain(pl.summary, 100), head[1] if head else None,
+            [FUNCTION_LABELS[f] for f in pl.functions], pl.website, summary_html,
+            markdown_safe.plain(pl.summary, 100, html=summary_html), head[1] if head else None,
             lifecycle.STATUS_LABELS[head[1]] if head else "候选（尚无认定）", head_view, recs_sorted,
             sorted(timeline, key=lambda t: t[0]), {y: pl.metrics[y] for y in sorted(pl.metrics)}))
     by_platform = {p.id: p for p in platforms}
@@ -388,13 +390,16 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
         entries = [by_platform[e] for e in pub.entries if e in by_platform]
         for e in entries:
             e.publicity.append(link)
+        # the outcome is shown once its notice is out (as of the build date), never before
+        out_notice = reg.notices.get(pub.outcome) if pub.outcome else None
+        outcome = notice_link[pub.outcome] if out_notice and out_notice.issued_on <= as_of else None
         wleft = None
         if st != "closed":
             wleft = reg.calendar.working_days_between(max(as_of, pub.starts_on), end)
         publicity.append(PublicityView(uid, link.url, pub.title, prog_link[pub.programme], notice_link.get(pub.notice),
                                        pub.starts_on, end, n, reg.calendar.source_of(pub.starts_on.year), st,
                                        lifecycle.PUBLICITY_LABELS[st], (end - as_of).days if st != "closed" else None,
-                                       wleft, pub.objections, entries, notice_link.get(pub.outcome)))
+                                       wleft, pub.objections, entries, outcome))
     publicity.sort(key=lambda p: (p.starts_on, p.id), reverse=True)
 
     programmes = []

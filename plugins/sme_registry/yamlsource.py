@@ -66,6 +66,7 @@ STR_TAG = "tag:yaml.org,2002:str"
 
 ID_RE = re.compile(r"^[a-z0-9-]{3,80}$")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ODD_BREAKS = {"\x85", "\u2028", "\u2029"}
 _BOOL_TRUE = {"yes", "true", "on", "y"}
 
 
@@ -127,6 +128,16 @@ def load_text(text: str, shown: str, problems: Problems) -> Source | None:
             tab_found = True
     if tab_found:
         return None
+    odd_breaks = False
+    for number, ln in enumerate(text.split("\n"), 1):
+        # YAML reads NEL, LINE/PARAGRAPH SEPARATOR as line breaks (a value may silently split in two,
+        # and libyaml's line numbers no longer match the editor's); they come from pasted web/Word text
+        for ch in sorted(set(ln) & _ODD_BREAKS):
+            problems.add(shown, number, "", f"这一行含有看不见的特殊换行符（U+{ord(ch):04X}），常见于从网页或 Word "
+                         "复制的文字。请删除它，需要换行时直接回车。", rule="yaml.line-break")
+            odd_breaks = True
+    if odd_breaks:
+        return None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -168,6 +179,13 @@ def _explain(exc: yaml.MarkedYAMLError, text: str = "") -> str:
     known = {
         "mapping values are not allowed": "这里不能出现“键: 值”（冒号后面的文字含冒号时请加引号）",
         "found undefined alias": "引用了未定义的锚点",
+        "did not find expected ',' or '}'": "花括号 { } 没有配对，或两项之间缺少逗号",
+        "did not find expected ',' or ']'": "方括号 [ ] 没有配对，或两项之间缺少逗号",
+        "found unexpected end of stream": "文件在引号或括号闭合之前就结束了（引号没有配对？）",
+        "found unknown escape character": "双引号里的反斜杠“\\”后面跟了不认识的字符（写反斜杠本身请改用单引号）",
+        "did not find expected '-' indicator": "列表项（- 开头）的缩进不一致",
+        "did not find expected key": "缩进不一致，或引号、括号后面多了文字",
+        "did not find expected node content": "这里缺少内容（列表或字段的值不完整）",
     }
     for en, zh in known.items():
         if problem.startswith(en):

@@ -136,10 +136,17 @@ def test_without_javascript_no_filters_and_every_row(demo_site, visit):
 def paged_site(tmp_path_factory):
     """The demo site with 5 platforms a page, so /platforms/ is paginated and the filters
     search the open data instead of the rows on the page."""
-    from registry_site import generator
+    from registry_site.generator import RegistryGenerator
+
+    paginate = RegistryGenerator._paginate
+
+    def five_platforms_a_page(self, writer, base, template, items, *args, **kwargs):
+        if base == "platforms/":
+            kwargs["per_page"] = 5
+        return paginate(self, writer, base, template, items, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(generator, "PAGE_SIZE", 5)
+        mp.setattr(RegistryGenerator, "_paginate", five_platforms_a_page)
         server, site = _built_site(tmp_path_factory, REPO / "examples", DEMO_AS_OF, "paged")
     yield site
     server.shutdown()
@@ -151,7 +158,7 @@ def test_paginated_list_filters_over_all_pages(paged_site, visit):
     page = v.open("platforms/")
     assert page.locator("tr.platform-row").count() == 5
     pager = page.locator("nav.pager")
-    assert pager.is_visible() and pager.locator("a").count() == 4
+    assert pager.is_visible() and "共 4 页" in pager.inner_text()
     first_page = shown_ids(page)
 
     page.select_option("select[name=programme]", "taiyuan-city")

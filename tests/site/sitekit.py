@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -58,6 +57,14 @@ class Site:
         if url not in self._soups:
             self._soups[url] = BeautifulSoup(self.html(url), "html.parser")
         return self._soups[url]
+
+    def paged(self, url: str) -> BeautifulSoup:
+        """A list page and its continuation pages (url + "page/2/", ...), their <main>s in one soup."""
+        mains, n = [str(self.main(url))], 2
+        while self.exists(f"{url}page/{n}/"):
+            mains.append(str(self.main(f"{url}page/{n}/")))
+            n += 1
+        return BeautifulSoup("".join(mains), "html.parser")
 
     def main(self, url: str):
         main = self.page(url).find("main")

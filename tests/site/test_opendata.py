@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -20,7 +21,6 @@ ISO = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def is_day(value) -> bool:
-    import re
     return isinstance(value, str) and re.match(ISO, value) is not None
 
 
@@ -70,7 +70,7 @@ def test_each_platform_json_matches_the_collection(demo):
 @pytest.mark.parametrize("as_of", ["2024-11-20", "2024-12-31", "2025-01-01", "2026-11-23"])
 def test_statuses_agree_with_html_badges(built, as_of):
     site = built("examples", as_of)
-    listed = {tr["data-id"]: tr["data-status"] for tr in site.page("/platforms/").select("tr.platform-row")}
+    listed = {tr["data-id"]: tr["data-status"] for tr in site.paged("/platforms/").select("tr.platform-row")}
     for p in site.json("/data/platforms.json"):
         soup = site.page(f"/platforms/{p['id']}/")
         badge = soup.select_one("h1 span.badge[data-status]")
