@@ -9,10 +9,15 @@ PYTHON   ?= python3
 VENV     := .venv
 PY       := $(VENV)/bin/python
 STAMP    := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM := /usr/bin/chromium
+# Debian packages are installed as root (CI and the developers' machines); elsewhere through sudo.
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_GET  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 export PYTHONPATH := $(CURDIR)/plugins
 export PYTHONHASHSEED := 0
 
-.PHONY: setup validate html serve test bench status clean publish
+.PHONY: setup validate html serve test bench status clean publish browser
 
 setup: $(STAMP)
 
@@ -20,6 +25,26 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
+
+# JavaScript the tests use (axe-core, from package-lock.json); reinstalled when the lock file changes.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: installing Debian's nodejs and npm (apt-get)"; \
+	  $(APT_GET) update && $(APT_GET) install -y nodejs npm; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is never used) and
+# need CJK fonts to render Chinese; each package is installed only when it is missing.
+browser:
+	@missing=""; \
+	test -x $(CHROMIUM) || missing=" chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+	  echo "No apt-get here: install Chromium at $(CHROMIUM) and a CJK font yourself (browser tests are skipped without them, and fail under CI)."; \
+	  exit 0; fi; \
+	echo "Installing Debian packages for the browser tests:$$missing (apt-get update && apt-get install -y$$missing)"; \
+	$(APT_GET) update && $(APT_GET) install -y $$missing
 
 validate: $(STAMP)
 	$(PY) -m sme_registry validate $(REGISTRY) --as-of $(AS_OF)
@@ -34,7 +59,8 @@ serve: html
 	@echo "网站已生成：http://localhost:$(PORT)/  （Ctrl+C 停止）"
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUT)
 
-test: $(STAMP)
+# All tests (tests/, browser tests included: tests/browser/)
+test: $(STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -117,21 +117,24 @@ def test_tab_indentation(empty_registry):
     assert "制表符" in p.message and "空格" in p.message
 
 
-@pytest.mark.parametrize("rel,old,new,field,literal", [
+# Free text: quoting fixes it.  An enum: quoting `no` would not make it valid, so the choices are listed.
+@pytest.mark.parametrize("rel,old,new,field,literal,advice", [
     (TECH, "type: assessment, result: pass}\n      - {on: 2024-02-26",
-     "type: assessment, result: no}\n      - {on: 2024-02-26", "recognitions[0].events[0].result", "no"),
+     "type: assessment, result: no}\n      - {on: 2024-02-26", "recognitions[0].events[0].result", "no",
+     "可选：pass、fail"),
     (TECH, "type: assessment, result: pass}\n      - {on: 2024-02-26",
-     "type: yes, result: pass}\n      - {on: 2024-02-26", "recognitions[0].events[0].type", "yes"),
-    ("programmes/xuchang-city.yaml", "level: city", "level: on", "level", "on"),
-    ("forms/xuchang-recommendation-form.yaml", "format: docx", "format: off", "format", "off"),
-    (TECH, "name: 许昌市中小企业技术创新服务平台", "name: yes", "name", "yes"),
+     "type: yes, result: pass}\n      - {on: 2024-02-26", "recognitions[0].events[0].type", "yes",
+     "可选：assessment、re_evaluation、revoked、renewed、withdrawn"),
+    ("programmes/xuchang-city.yaml", "level: city", "level: on", "level", "on", "可选：national、province、city、county"),
+    ("forms/xuchang-recommendation-form.yaml", "format: docx", "format: off", "format", "off", "可选：docx、xlsx"),
+    (TECH, "name: 许昌市中小企业技术创新服务平台", "name: yes", "name", "yes", '请加引号写成 "yes"'),
 ])
-def test_unquoted_yes_no_on_where_text_is_expected(small_registry, rel, old, new, field, literal):
+def test_unquoted_yes_no_on_where_text_is_expected(small_registry, rel, old, new, field, literal, advice):
     text = small_registry.replace(rel, old, new)
     reg = small_registry.load()
     p = small_registry.only(reg, file=rel, field=field)
     assert p.line == line_of(text, new.splitlines()[0])
-    assert "加引号" in p.message and f"“{literal}”" in p.message and "布尔值" in p.message
+    assert f"“{literal}”" in p.message and "布尔值" in p.message and advice in p.message
     assert p.severity == ERROR
 
 

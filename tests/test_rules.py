@@ -7,7 +7,7 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from sme_testkit import BASE, XC_CODE, credit_code, describe, line_of, wrong_check
+from sme_testkit import XC_CODE, credit_code, describe, line_of, wrong_check
 from sme_registry import rules
 from sme_registry.problems import ERROR, WARNING
 from sme_registry.workdays import LIBRARY_YEARS

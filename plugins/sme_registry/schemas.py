@@ -116,7 +116,12 @@ class SchemaSet:
         if trap and kw in ("type", "enum", "pattern", "format", "const", "oneOf") and not isinstance(value, str) \
                 and _accepts_text(kw, error.validator_value):
             tag, text = trap
-            yield path, (f"“{text}”没有加引号，YAML 把它读成了{_IMPLICIT_NAMES.get(tag, '其他类型')}。"
+            kind = _IMPLICIT_NAMES.get(tag, "其他类型")
+            options = schema.get("enum")
+            if options is not None and text not in options:  # quoting `no` would not make it a valid choice
+                yield path, f"“{text}”被 YAML 读成了{kind}，也不是这里允许的取值。可选：{'、'.join(map(str, options))}。"
+                return
+            yield path, (f"“{text}”没有加引号，YAML 把它读成了{kind}。"
                          f"如果要填写的是文字或代码，请加引号写成 \"{text}\"。")
             return
         if kw == "additionalProperties":

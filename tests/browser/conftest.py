@@ -121,7 +121,7 @@ def real_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def chromium():
     if not CHROMIUM.exists():
-        missing("Chromium (/usr/bin/chromium)", "install it with `apt-get install -y chromium fonts-noto-cjk`, or run `make test`")
+        missing(f"Chromium ({CHROMIUM})", "install it with `apt-get install -y chromium fonts-noto-cjk`, or run `make test`")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
