@@ -93,8 +93,12 @@ class SchemaSet:
         if self.fast[kind].is_valid(src.data):  # the fast path: most records are fine
             return True
         found = False
+        said = set()   # one message per field: a bad date fails both its pattern and its format
         for error in self.validators[kind].iter_errors(src.data):
             for path, message in self._explain(error, src):
+                if path in said and error.validator != "required":
+                    continue
+                said.add(path)
                 problems.add(src.path, src.line(path), field_path(path), message, rule=f"schema.{error.validator}")
                 found = True
         if not found:  # the validators disagree: never let the record through

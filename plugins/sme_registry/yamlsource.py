@@ -157,7 +157,12 @@ def load_text(text: str, shown: str, problems: Problems) -> Source | None:
     if node is None:
         problems.add(shown, 1, "", "文件是空的：没有任何字段。", rule="yaml.empty")
         return None
-    src.data = _build(node, (), src, problems)
+    try:
+        src.data = _build(node, (), src, problems)
+    except _TooLarge:
+        problems.add(shown, 1, "", f"文件展开后超过 {MAX_VALUES} 个值（可能是大量锚点引用 *）。请直接写出内容，不要用锚点。",
+                     rule="yaml.too-large")
+        return None
     return src
 
 
@@ -195,7 +200,16 @@ def _explain(exc: yaml.MarkedYAMLError, text: str = "") -> str:
     return problem or str(exc)
 
 
+MAX_VALUES = 200_000   # a record has hundreds; a "billion laughs" alias bomb has billions
+
+
+class _TooLarge(Exception):
+    pass
+
+
 def _build(node, path: tuple, src: Source, problems: Problems, active: frozenset = frozenset()):
+    if len(src.lines) > MAX_VALUES:
+        raise _TooLarge
     src.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if id(node) in active:  # `&a [*a]`: an alias inside its own anchor would never end
