@@ -141,7 +141,7 @@ def paged_site(tmp_path_factory):
     paginate = RegistryGenerator._paginate
 
     def five_platforms_a_page(self, writer, base, template, items, *args, **kwargs):
-        if base == "platforms/":
+        if base in ("platforms/", "notices/"):
             kwargs["per_page"] = 5
         return paginate(self, writer, base, template, items, *args, **kwargs)
 
@@ -220,4 +220,29 @@ def test_notice_filters(demo_site, visit):
     page.wait_for_function("() => !location.search")
     assert shown_notices(page) == {n["id"] for n in records}
     assert page.locator(".year-group").filter(visible=True).count() == page.locator(".year-group").count()
+    v.assert_clean()
+
+
+def test_paginated_notice_list_filters_over_all_pages(paged_site, visit):
+    records = notices()
+    v = visit(paged_site)
+    page = v.open("notices/")
+    assert page.locator("li.notice-item").count() == 5
+    pager = page.locator("nav.pager")
+    assert pager.is_visible()
+
+    page.select_option("#notice-filters select[name=issuer]", "太原市工业和信息化局")
+    page.wait_for_function("() => document.querySelector('#notice-filters .filter-result').textContent.startsWith('筛选出')")
+    want = {n["id"] for n in records if n["issuer"] == "太原市工业和信息化局"}
+    assert len(want) > 5   # more than one page's worth: the filter must look beyond page 1
+    assert shown_notices(page) == want and pager.is_hidden()
+    assert page.locator("#notice-filters .filter-result").inner_text() == f"筛选出 {len(want)} 份通知。"
+    # newest first, grouped by year
+    years = [int(h.removesuffix(" 年")) for h in visible_texts(page, ".year-group h2")]
+    assert years == sorted({n["issued_on"].year for n in records if n["id"] in want}, reverse=True)
+    assert query(page) == {"issuer": "太原市工业和信息化局"}
+
+    page.get_by_role("button", name="清除筛选").click()
+    page.wait_for_function("() => !location.search")
+    assert page.locator("li.notice-item").count() == 5 and pager.is_visible()
     v.assert_clean()

@@ -150,3 +150,27 @@ def test_recomputed_statuses_match_a_build_on_that_day(demo_site, later_site, vi
     assert not wrong, "\n".join(wrong)
     assert changed >= 5   # the comparison covered real changes, not only unchanged pages
     v.assert_clean()
+
+
+def test_recomputed_rows_keep_the_status_filter_honest(demo_site, visit):
+    """A list row carries its status for the filter; after a recompute it follows its badge,
+    and a stale working-days count (which needs the holiday calendar) is hidden."""
+    v = visit(demo_site, when=at(LATER))
+    page = v.open("platforms/")
+    row = page.locator('tr.platform-row[data-id="demo-xc-weidu-digital"]')
+    assert row.locator(".badge").inner_text() == "已过期"
+    assert row.get_attribute("data-status") == "expired"
+    page.select_option("select[name=status]", "expiring")
+    assert row.is_hidden()
+    page = v.open(PUBLICITY)
+    assert page.locator(".working-days-left").count() == 1
+    assert page.locator(".working-days-left").is_hidden()
+    v.assert_clean()
+
+
+def test_on_the_build_date_the_working_days_count_is_shown(demo_site, visit):
+    v = visit(demo_site)
+    page = v.open(PUBLICITY)
+    assert page.locator(".working-days-left").is_visible()
+    assert "个工作日" in page.locator(".working-days-left").inner_text()
+    v.assert_clean()

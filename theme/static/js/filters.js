@@ -93,7 +93,41 @@
 
   // -- notices --------------------------------------------------------------------------
   var nform = document.getElementById("notice-filters");
-  if (nform) {
+  if (nform && document.querySelector(".pager")) {
+    // paginated: filter all notices from the open data, newest first, grouped by year
+    var nlist = document.getElementById("notice-list"), nOriginal = nlist.innerHTML, notices = null;
+    var nroot = document.body.getAttribute("data-site-root") || ".";
+    var kindLabel = {};
+    nform.querySelectorAll('select[name="kind"] option').forEach(function (o) { kindLabel[o.value] = o.textContent.replace(/（\d+）$/, ""); });
+    var nesc = function (s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; };
+    var render = function (rows) {
+      var html = "", year = null;
+      rows.forEach(function (n) {
+        var y = n.issued_on.slice(0, 4);
+        if (y !== year) { html += (year ? "</ul></section>" : "") + '<section class="year-group"><h2>' + y + ' 年</h2><ul class="notices">'; year = y; }
+        html += '<li class="notice-item"><a href="' + nroot + "/notices/" + encodeURIComponent(n.id) + '/">' + nesc(n.title) + '</a> <span class="meta"><span class="tag">' +
+          nesc(kindLabel[n.kind] || n.kind) + "</span> " + nesc(n.issuer) + (n.doc_number ? " · " + nesc(n.doc_number) : "") + " · " + nesc(n.issued_on) + "</span></li>";
+      });
+      nlist.innerHTML = html + (year ? "</ul></section>" : "");
+    };
+    wire(nform, function () {
+      var v = values(nform), any = Object.keys(v).some(function (k) { return v[k]; });
+      var pager = document.querySelector(".pager");
+      if (!any) { nlist.innerHTML = nOriginal; pager.hidden = false; say(nform, ""); return; }
+      var go = function () {
+        var rows = notices.filter(function (n) {
+          return (!v.kind || n.kind === v.kind) && (!v.issuer || n.issuer === v.issuer) &&
+                 (!v.programme || n.programmes.indexOf(v.programme) >= 0);
+        });
+        render(rows); pager.hidden = true; say(nform, "筛选出 " + rows.length + " 份通知。");
+      };
+      if (notices) return go();
+      say(nform, "正在加载……");
+      fetch(nform.getAttribute("data-rows-source")).then(function (r) { return r.json(); })
+        .then(function (d) { notices = d; go(); })
+        .catch(function () { say(nform, "无法加载筛选数据，请稍后再试。"); });
+    });
+  } else if (nform) {
     wire(nform, function () {
       var v = values(nform), shown = 0, any = Object.keys(v).some(function (k) { return v[k]; });
       document.querySelectorAll("li.notice-item").forEach(function (li) {

@@ -20,6 +20,9 @@
     el.setAttribute("data-status", status);
     el.className = el.className.replace(new RegExp("\\b" + prefix + "-\\w+"), prefix + "-" + status);
     el.textContent = LABELS[status];
+    // a list row carries its platform's status for the filters: keep it in step with its badge
+    var row = el.closest("tr.platform-row");
+    if (row && prefix === "status") row.setAttribute("data-status", status);
   }
   document.querySelectorAll("[data-valid-from]").forEach(function (el) {
     var from = el.getAttribute("data-valid-from"), until = el.getAttribute("data-valid-until"), ended = el.getAttribute("data-ended-on");
@@ -39,6 +42,8 @@
     var n = days(today, el.getAttribute("data-days-until"));
     el.textContent = n > 0 ? "剩 " + n + " 天" : (n === 0 ? "今天截止" : "已截止");
   });
+  // working days left need the holiday calendar, which the page does not carry: hide the stale count
+  document.querySelectorAll(".working-days-left").forEach(function (el) { el.hidden = true; });
   var live = document.querySelector(".as-of-live");
   if (live) {
     live.textContent = "（今天是 " + today + "，页面上的状态和剩余天数已按今天重新计算）";
