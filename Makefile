@@ -64,7 +64,7 @@ test: $(STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUTPUT) .pytest_cache

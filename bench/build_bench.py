@@ -62,15 +62,15 @@ def _size(folder: Path) -> tuple[int, int]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", default=None, help="folder to keep generated registries in (reused when present)")
-    args = ap.parse_args(argv)
+    args, _ = ap.parse_known_args(argv)   # run.py passes the validation bench's options too
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="smebuild-"))
     work.mkdir(parents=True, exist_ok=True)
     rows = []
     try:
-        for n in (int(s) for s in args.sizes.split(",")):
+        for n in args.sizes:
             registry = work / f"reg-{n}"
             if not (registry / "registry.yaml").exists():
                 generate(registry, n, seed=1)
