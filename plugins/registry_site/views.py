@@ -228,18 +228,6 @@ class Site:
         return sorted(rows, key=lambda p: (order[p.status], p.region.code, p.name, p.id))
 
     @property
-    def past_platforms(self):
-        return [p for p in self.platforms if p.status in ("expired", "revoked")]
-
-    @property
-    def pending_platforms(self):
-        return [p for p in self.platforms if p.status == "pending"]
-
-    @property
-    def candidate_platforms(self):
-        return [p for p in self.platforms if p.status is None]
-
-    @property
     def open_deadlines(self):
         rows = [d for n in self.notices for d in n.deadlines if d.days_left >= 0]
         return sorted(rows, key=lambda d: (d.on, d.notice.id))
