@@ -19,6 +19,8 @@
     });
   }
   function has(list, value) { return (" " + (list || "") + " ").indexOf(" " + value + " ") >= 0; }
+  function esc(s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }
+  var root = document.body.getAttribute("data-site-root") || ".";
   function say(form, text) { var out = form.querySelector(".filter-result"); if (out) out.textContent = text; }
 
   function wire(form, apply) {
@@ -42,7 +44,6 @@
     var paginated = !!document.querySelector(".pager");
     var list = document.getElementById("platform-list");
     var original = list.innerHTML, data = null;
-    var root = document.body.getAttribute("data-site-root") || ".";
     function matchRow(tr, v) {
       return (!v.programme || has(tr.getAttribute("data-programmes"), v.programme)) &&
              (!v.level || has(tr.getAttribute("data-levels"), v.level)) &&
@@ -59,7 +60,6 @@
              (!v["function"] || p.functions.indexOf(v["function"]) >= 0) &&
              (!v.status || p.status === v.status);
     }
-    function esc(s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }
     function renderRecords(rows) {
       var pager = document.querySelector(".pager");
       if (pager) pager.hidden = true;
@@ -96,17 +96,15 @@
   if (nform && document.querySelector(".pager")) {
     // paginated: filter all notices from the open data, newest first, grouped by year
     var nlist = document.getElementById("notice-list"), nOriginal = nlist.innerHTML, notices = null;
-    var nroot = document.body.getAttribute("data-site-root") || ".";
     var kindLabel = {};
     nform.querySelectorAll('select[name="kind"] option').forEach(function (o) { kindLabel[o.value] = o.textContent.replace(/（\d+）$/, ""); });
-    var nesc = function (s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; };
     var render = function (rows) {
       var html = "", year = null;
       rows.forEach(function (n) {
         var y = n.issued_on.slice(0, 4);
         if (y !== year) { html += (year ? "</ul></section>" : "") + '<section class="year-group"><h2>' + y + ' 年</h2><ul class="notices">'; year = y; }
-        html += '<li class="notice-item"><a href="' + nroot + "/notices/" + encodeURIComponent(n.id) + '/">' + nesc(n.title) + '</a> <span class="meta"><span class="tag">' +
-          nesc(kindLabel[n.kind] || n.kind) + "</span> " + nesc(n.issuer) + (n.doc_number ? " · " + nesc(n.doc_number) : "") + " · " + nesc(n.issued_on) + "</span></li>";
+        html += '<li class="notice-item"><a href="' + root + "/notices/" + encodeURIComponent(n.id) + '/">' + esc(n.title) + '</a> <span class="meta"><span class="tag">' +
+          esc(kindLabel[n.kind] || n.kind) + "</span> " + esc(n.issuer) + (n.doc_number ? " · " + esc(n.doc_number) : "") + " · " + esc(n.issued_on) + "</span></li>";
       });
       nlist.innerHTML = html + (year ? "</ul></section>" : "");
     };
