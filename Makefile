@@ -26,7 +26,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-# JavaScript the tests use (axe-core, from package-lock.json); reinstalled when the lock file changes.
+# JavaScript from package-lock.json: lunr.js (the build copies it into the site for the search
+# page) and axe-core (the accessibility tests); reinstalled when the lock file changes.
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: installing Debian's nodejs and npm (apt-get)"; \
 	  $(APT_GET) update && $(APT_GET) install -y nodejs npm; }
@@ -52,7 +53,7 @@ validate: $(STAMP)
 status: $(STAMP)
 	$(PY) -m sme_registry status $(REGISTRY) --as-of $(AS_OF)
 
-html: $(STAMP)
+html: $(STAMP) $(NODE_STAMP)
 	$(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT)
 
 serve: html
@@ -63,11 +64,11 @@ serve: html
 test: $(STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUTPUT) .pytest_cache
 
-publish: $(STAMP)
+publish: $(STAMP) $(NODE_STAMP)
 	$(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT) --settings publishconf.py

@@ -19,7 +19,7 @@ from sme_registry.registry import load_registry
 from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
 
-from . import feeds, opendata, views
+from . import feeds, opendata, search_index, views
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +120,7 @@ class RegistryGenerator(Generator):
             self._page(writer, f"forms/{f.id}/index.html", "form", page_title=f.title, form=f)
 
         self._page(writer, "data/index.html", "data", page_title="开放数据", fields=opendata.FIELD_DOCS)
+        self._page(writer, "search/index.html", "search", page_title="搜索")
         # 404.html is served at any depth: its links are root-relative, not page-relative
         writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
                           page_url="404.html", page_title="页面不存在")
@@ -127,6 +128,8 @@ class RegistryGenerator(Generator):
         out = Path(self.output_path)
         self.urls.extend(opendata.write_all(site, out))
         self.urls.append(feeds.write_atom(site, out, self.settings))
+        search_index.write_all(site, out)
+        search_index.copy_lunr(out)
         for page in self.context.get("pages", []):
             self.urls.append(page.url)
         feeds.write_sitemap(sorted(set(self.urls)), out, self.settings)

@@ -118,7 +118,8 @@ def test_nothing_loaded_from_another_host(built, which, as_of, production):
         for style in soup.find_all("style"):
             assert not re.search(r"(url\(|@import)\s*['\"]?(https?:)?//", style.get_text()), page_url
     for asset in list(site.root.rglob("*.css")) + list(site.root.rglob("*.js")):
-        text = asset.read_text("utf-8")
+        # comments load nothing: lunr.min.js names its home page in its licence banner
+        text = re.sub(r"/\*.*?\*/", "", asset.read_text("utf-8"), flags=re.S)
         assert not re.search(r"https?://|url\(\s*['\"]?//|@import", text), asset
     if which == "examples":
         assert external_links > 0      # the demo platforms' websites were seen (and allowed)

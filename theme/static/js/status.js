@@ -2,19 +2,29 @@
    The build wrote each status for its "as of" date (body[data-as-of]); a cached or mirrored
    page read later must never show an expired title as valid.  Rules mirror
    plugins/sme_registry/lifecycle.py: pending before valid_from, revoked from ended_on,
-   expired after valid_until, expiring within 90 days, else active. */
+   expired after valid_until, expiring within 90 days, else active.
+   window.SmeStatus lets the search page compute the badges of its results the same way. */
 (function () {
   "use strict";
   var asOf = document.body.getAttribute("data-as-of");
-  var today;
+  var today = asOf;
   try {
-    today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-  } catch (e) { return; }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || today === asOf) return;
+    var now = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    if (/^\d{4}-\d{2}-\d{2}$/.test(now)) today = now;
+  } catch (e) { /* keep the build's date */ }
 
   var LABELS = { pending: "未生效", active: "有效", expiring: "即将到期", expired: "已过期", revoked: "已撤销",
-                 upcoming: "公示未开始", open: "公示中", closed: "公示已结束" };
+                 candidate: "候选", upcoming: "公示未开始", open: "公示中", closed: "公示已结束" };
   function days(from, to) { return Math.round((Date.parse(to + "T00:00:00Z") - Date.parse(from + "T00:00:00Z")) / 86400000); }
+  function recognition(from, until, ended, day) {
+    if (ended && ended <= day) return "revoked";
+    if (day < from) return "pending";
+    if (!until) return "active";
+    if (day > until) return "expired";
+    return days(day, until) <= 90 ? "expiring" : "active";
+  }
+  function publicity(start, end, day) { return day < start ? "upcoming" : (day > end ? "closed" : "open"); }
+
   function set(el, status, prefix) {
     if (el.getAttribute("data-status") === status) return;
     el.setAttribute("data-status", status);
@@ -24,20 +34,19 @@
     var row = el.closest("tr.platform-row");
     if (row && prefix === "status") row.setAttribute("data-status", status);
   }
-  document.querySelectorAll("[data-valid-from]").forEach(function (el) {
-    var from = el.getAttribute("data-valid-from"), until = el.getAttribute("data-valid-until"), ended = el.getAttribute("data-ended-on");
-    var s;
-    if (ended && ended <= today) s = "revoked";
-    else if (today < from) s = "pending";
-    else if (!until) s = "active";
-    else if (today > until) s = "expired";
-    else s = days(today, until) <= 90 ? "expiring" : "active";
-    set(el, s, "status");
-  });
-  document.querySelectorAll("[data-publicity-start]").forEach(function (el) {
-    var start = el.getAttribute("data-publicity-start"), end = el.getAttribute("data-publicity-end");
-    set(el, today < start ? "upcoming" : (today > end ? "closed" : "open"), "publicity");
-  });
+  function refresh(root) {
+    root.querySelectorAll("[data-valid-from]").forEach(function (el) {
+      set(el, recognition(el.getAttribute("data-valid-from"), el.getAttribute("data-valid-until"),
+                          el.getAttribute("data-ended-on"), today), "status");
+    });
+    root.querySelectorAll("[data-publicity-start]").forEach(function (el) {
+      set(el, publicity(el.getAttribute("data-publicity-start"), el.getAttribute("data-publicity-end"), today), "publicity");
+    });
+  }
+  window.SmeStatus = { today: today, asOf: asOf, labels: LABELS, recognition: recognition, publicity: publicity };
+
+  if (today === asOf) return;
+  refresh(document);
   document.querySelectorAll("[data-days-until]").forEach(function (el) {
     var n = days(today, el.getAttribute("data-days-until"));
     el.textContent = n > 0 ? "剩 " + n + " 天" : (n === 0 ? "今天截止" : "已截止");

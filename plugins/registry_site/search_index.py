@@ -1,0 +1,197 @@
+"""The search index: built here with lunr.py, queried in the browser with lunr.js 2.3.9.
+
+Files under search/ in the output:
+  manifest.json      what the page loads first: shard counts, the t2s table, programme names
+  <type>/s<k>.json   shard k of the lunr index of a record type (platform, notice, publicity, form)
+  <type>/d<c>.json   chunk c of that type's result entries (title, link, badge data, snippet text)
+
+Why shards: an index of bigrams is large (about 160 bytes a platform gzipped for names
+alone), so one index for 10,000 platforms would make every query download 1.6 MB.  Each
+type's tokens are cut by their first character (search_tokens.shard_of) into shards of
+lunr indexes; a query downloads only the shards its own tokens fall in, runs its tokens
+in each, and keeps the records found in every shard (every token is required), adding
+the scores.  Entries come in chunks of CHUNK records ordered by place, so the results
+of one query usually share a few chunks.  search_query.py (Python) and
+theme/static/js/search-core.js (browser) run the same steps and must return the same
+results: the tests compare them.
+
+lunr.py serialises the search pipeline's labels only; both pipelines here are empty
+(tokens come ready-cut from the field extractors, see search_tokens), so lunr.js loads
+the index without any registered function.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import markdown_safe
+from .search_lunr import ShardedBuilder
+from .search_tokens import index_tokens, shard_of, t2s_string, t2s_table
+from .views import Site
+
+LUNR_JS_VERSION = "2.3.9"
+CHUNK = 64                  # result entries per file
+TOKENS_PER_SHARD = 4000     # distinct (token, record) pairs a shard aims at: ~10–25 KB gzipped
+MAX_SHARDS = 256
+BODY_LIMIT = 4000           # characters of a notice's text kept for snippets
+
+TYPE_LABELS = {"platform": "示范平台", "notice": "通知公告", "publicity": "公示名单", "form": "表单"}
+
+# Fields per type: (key in the index, boost, what it holds).  Names and titles first.
+# The keys are one letter: every posting of the index names every field.
+FIELDS = {
+    "platform": [("n", 10, "平台名称"), ("o", 6, "运营单位"), ("c", 6, "统一社会信用代码"), ("r", 3, "所在地"),
+                 ("f", 2, "服务功能"), ("s", 1, "简介")],
+    "notice": [("n", 10, "标题"), ("d", 8, "发文字号"), ("i", 4, "发文机关"), ("b", 1, "正文")],
+    "publicity": [("n", 10, "标题"), ("p", 3, "认定项目"), ("e", 1, "公示的平台")],
+    "form": [("n", 10, "表单名称"), ("p", 3, "认定项目"), ("a", 2, "原附件名")],
+}
+
+
+@dataclass
+class Doc:
+    fields: dict[str, str]     # field key -> text to index
+    entry: dict                # what a result shows
+
+
+def _platform_docs(site: Site) -> list[Doc]:
+    docs = []
+    for p in sorted(site.platforms, key=lambda p: (p.region.code, p.name, p.id)):
+        h = p.headline
+        badge = ({"st": h.status, "f": str(h.valid_from), "u": str(h.valid_until or ""), "e": str(h.ended_on or "")}
+                 if h else {"st": "candidate"})
+        text = markdown_safe.plain("-", 10**6, html=p.summary_html) if p.summary_html else ""
+        docs.append(Doc(
+            {"n": p.name, "o": p.operator["name"], "c": p.operator["credit_code"] or "",
+             "r": p.region.full_name, "f": " ".join(p.function_labels), "s": text},
+            {"u": p.url, "t": p.name, "m": f"{p.operator['name']} · {p.region.full_name}", "b": badge,
+             "p": sorted({r.programme.id for r in p.recognitions}), "x": text[:200]}))
+    return docs
+
+
+def _notice_docs(site: Site) -> list[Doc]:
+    docs = []
+    for n in site.notices:
+        text = markdown_safe.plain("-", 10**7, html=n.body_html) if n.body_html else ""
+        meta = " · ".join(x for x in (n.kind_label, n.issuer, n.doc_number or "", str(n.issued_on)) if x)
+        docs.append(Doc({"n": n.title, "d": n.doc_number or "", "i": n.issuer, "b": text},
+                        {"u": n.url, "t": n.title, "m": meta, "p": [p.id for p in n.programmes],
+                         "x": text[:BODY_LIMIT]}))
+    return docs
+
+
+def _publicity_docs(site: Site) -> list[Doc]:
+    docs = []
+    for p in site.publicity:
+        names = "、".join(e.name for e in p.entries)
+        docs.append(Doc({"n": p.title, "p": p.programme.title, "e": names},
+                        {"u": p.url, "t": p.title, "m": f"{p.programme.title} · {p.starts_on} 至 {p.ends_on}",
+                         "b": {"st": p.status, "f": str(p.starts_on), "u": str(p.ends_on)},
+                         "p": [p.programme.id], "x": names[:200]}))
+    return docs
+
+
+def _form_docs(site: Site) -> list[Doc]:
+    docs = []
+    for f in site.forms:
+        prog = f.programme.title if f.programme else ""
+        meta = " · ".join(x for x in (prog, f.format_label, "" if f.published else "未公布") if x)
+        docs.append(Doc({"n": f.title, "p": prog, "a": f.source_name},
+                        {"u": f.url, "t": f.title, "m": meta, "p": [f.programme.id] if f.programme else [],
+                         "x": f.source_name}))
+    return docs
+
+
+DOCS = {"platform": _platform_docs, "notice": _notice_docs, "publicity": _publicity_docs, "form": _form_docs}
+
+
+def shard_count(pairs: int) -> int:
+    """A power of two, so that a shard holds about TOKENS_PER_SHARD (token, record) pairs."""
+    n = 1
+    while n < MAX_SHARDS and pairs / n > TOKENS_PER_SHARD:
+        n *= 2
+    return n
+
+
+def _utf16_key(term: str) -> bytes:
+    return term.encode("utf-16-be")
+
+
+def serialise(data: dict) -> dict:
+    """A serialised lunr.py index, made smaller and safe for lunr.js:
+    - field vectors of fields with no term in this shard are dropped (a query never reads them);
+    - terms are sorted in UTF-16 order, the order lunr.js's TokenSet.Builder requires
+      (Python sorts by code point, which differs once a term holds a character beyond U+FFFF)."""
+    data["fieldVectors"] = [fv for fv in data["fieldVectors"] if fv[1]]
+    data["invertedIndex"].sort(key=lambda item: _utf16_key(item[0]))
+    return data
+
+
+def build_shards(docs: list[Doc], fields: list[tuple], table: dict) -> tuple[int, dict[int, dict]]:
+    """The lunr index of one record type, cut into shards: (shard count, {shard: serialised index})."""
+    tokenised = [{key: index_tokens(d.fields[key], table) for key, _, _ in fields} for d in docs]
+    pairs = sum(len(set(t for toks in fs.values() for t in toks)) for fs in tokenised)
+    n = shard_count(pairs)
+    builder = ShardedBuilder([(key, boost) for key, boost, _ in fields], n)
+    for ref, fs in enumerate(tokenised):
+        builder.add(str(ref), fs)
+    return n, {k: serialise(data) for k, data in builder.serialise().items()}
+
+
+def _dump(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_all(site: Site, out: Path) -> list[str]:
+    """Write search/ for the site; returns the paths written (relative to out)."""
+    table = t2s_table()
+    root = out / "search"
+    manifest = {"lunr": LUNR_JS_VERSION, "as_of": str(site.as_of), "chunk": CHUNK, "t2s": "",
+                "programmes": {p.id: p.name for p in site.programmes}, "types": {}}
+    written = []
+    chars: set[str] = set()
+    for kind, make in DOCS.items():
+        docs = make(site)
+        fields = FIELDS[kind]
+        n, shards = build_shards(docs, fields, table) if docs else (1, {})
+        for data in shards.values():
+            chars.update(*(term for term, _ in data["invertedIndex"]))
+        folder = root / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        for k, data in shards.items():
+            (folder / f"s{k}.json").write_text(_dump(data), "utf-8")
+            written.append(f"search/{kind}/s{k}.json")
+        for c in range(0, len(docs), CHUNK):
+            (folder / f"d{c // CHUNK}.json").write_text(_dump([d.entry for d in docs[c:c + CHUNK]]), "utf-8")
+            written.append(f"search/{kind}/d{c // CHUNK}.json")
+        manifest["types"][kind] = {"label": TYPE_LABELS[kind], "docs": len(docs), "shards": n,
+                                   "present": sorted(shards), "fields": {k: label for k, _, label in fields}}
+    # The browser needs only the traditional characters whose simplified form is in some
+    # record: any other one finds nothing converted or not (a third of the manifest's weight).
+    manifest["t2s"] = t2s_string({t: s for t, s in table.items() if s in chars})
+    (root / "manifest.json").write_text(_dump(manifest), "utf-8")
+    written.append("search/manifest.json")
+    return written
+
+
+LUNR_JS = Path(__file__).resolve().parents[2] / "node_modules" / "lunr"
+
+
+class LunrMissing(Exception):
+    pass
+
+
+def copy_lunr(out: Path, source: Path = LUNR_JS) -> str:
+    """Copy lunr.js from the npm package (package.json pins it; it is never committed)."""
+    try:
+        version = json.loads((source / "package.json").read_text("utf-8"))["version"]
+        code = (source / "lunr.min.js").read_bytes()
+    except FileNotFoundError:
+        raise LunrMissing(f"找不到 lunr.js（{source}）：请在项目目录运行 npm ci（make html 会自动安装）。") from None
+    if version != LUNR_JS_VERSION:
+        raise LunrMissing(f"lunr.js 版本是 {version}，本站的索引需要 {LUNR_JS_VERSION}：请运行 npm ci。")
+    target = out / "theme" / "js" / "lunr.min.js"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(code)
+    return "theme/js/lunr.min.js"
