@@ -10,7 +10,7 @@ written (search_index.write_all, timed).  Printed:
 - entries: the result chunks (titles, links, badges, snippet text);
 - transfer per query: for a seeded set of queries drawn from the records (parts of names,
   whole names, operators, places, services), the gzipped bytes of every file the search page
-  fetches — manifest, shards, and the entry chunks of the first 100 results of each type —
+  fetches — manifest, shards, and the entry chunks of the first 20 results of each type (what the page shows) —
   median, 90th percentile and maximum;
 - latency: node runs the browser's own code (theme/static/js/search-core.js with lunr.js) for
   each query from a cold start (fetch = read file, JSON parse, lunr.Index.load, query,
@@ -43,7 +43,7 @@ from registry_site.search_query import SiteSearch  # noqa: E402
 from sme_registry.registry import load_registry  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 23)
-SHOWN = 100          # entries the page loads per type without filters (search.js LOADED)
+SHOWN = 20           # entries the page loads per type without filters (search.js PAGE)
 SERVICES = ["融资服务", "技术服务", "创业服务", "培训", "信息服务", "检验检测", "工业设计", "综合服务平台"]
 
 
@@ -95,7 +95,7 @@ def measure(registry: Path, out: Path, nq: int) -> dict:
     search_index.write_all(site, out)
     seconds = time.perf_counter() - start
     files = sorted((out / "search").rglob("*.json"))
-    shards = [p for p in files if p.name.startswith("s")]
+    shards = [p for p in files if p.name[0] in "sc"]     # lunr shards and common-token bitmaps
     entries = [p for p in files if p.name.startswith("d")]
     raw = {p: p.read_bytes() for p in files}
     platform_shards = [p for p in shards if p.parent.name == "platform"]

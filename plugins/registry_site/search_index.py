@@ -5,13 +5,21 @@ Files under search/ in the output:
   <type>/s<k>.json   shard k of the lunr index of a record type (platform, notice, publicity, form)
   <type>/d<c>.json   chunk c of that type's result entries (title, link, badge data, snippet text)
 
+  <type>/c<i>.json   the records holding common token i of that type (a bitmap, see below)
+
 Why shards: an index of bigrams is large (about 160 bytes a platform gzipped for names
 alone), so one index for 10,000 platforms would make every query download 1.6 MB.  Each
 type's tokens are cut by their first character (search_tokens.shard_of) into shards of
-lunr indexes; a query downloads only the shards its own tokens fall in, runs its tokens
-in each, and keeps the records found in every shard (every token is required), adding
-the scores.  Entries come in chunks of CHUNK records ordered by place, so the results
-of one query usually share a few chunks.  search_query.py (Python) and
+lunr indexes; a query downloads only the shards its own tokens fall in, finds each token,
+and keeps the records that hold every token, adding the scores.  Entries come in chunks of
+CHUNK records ordered by place, so the results of one query usually share a few chunks.
+
+Why common tokens apart: 服务, 平台, 中小, 企业 are in nearly every platform, and a lunr
+posting of 10,000 records with their field vectors is 200 KB gzipped; a query for any
+name holds several of them.  A token held by COMMON_MIN_DOCS records or more leaves the
+lunr index and is written as a bitmap of the records holding it (1,250 bytes for 10,000
+records): it still narrows the results (every token is required) but adds nothing to
+the score, as its idf would make its weight close to nothing anyway.  search_query.py (Python) and
 theme/static/js/search-core.js (browser) run the same steps and must return the same
 results: the tests compare them.
 
@@ -21,19 +29,21 @@ the index without any registered function.
 """
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import markdown_safe
 from .search_lunr import ShardedBuilder
-from .search_tokens import index_tokens, shard_of, t2s_string, t2s_table
+from .search_tokens import index_tokens, t2s_string, t2s_table
 from .views import Site
 
 LUNR_JS_VERSION = "2.3.9"
 CHUNK = 64                  # result entries per file
-TOKENS_PER_SHARD = 4000     # distinct (token, record) pairs a shard aims at: ~10–25 KB gzipped
+TOKENS_PER_SHARD = 1000     # distinct (token, record) pairs a shard aims at: a few KB gzipped
 MAX_SHARDS = 256
+COMMON_MIN_DOCS = 500       # a token held by this many records of a type is written as a bitmap
 BODY_LIMIT = 4000           # characters of a notice's text kept for snippets
 
 TYPE_LABELS = {"platform": "示范平台", "notice": "通知公告", "publicity": "公示名单", "form": "表单"}
@@ -128,22 +138,47 @@ def serialise(data: dict) -> dict:
     return data
 
 
-def build_shards(docs: list[Doc], fields: list[tuple], table: dict) -> tuple[int, dict[int, dict]]:
-    """The lunr index of one record type, cut into shards: (shard count, {shard: serialised index})."""
+@dataclass
+class TypeIndex:
+    shards: int                         # shard count (search_tokens.shard_of)
+    data: dict[int, dict]               # shard -> serialised lunr index
+    common: list[tuple[str, bytes]]     # (token, bitmap of the records holding it), sorted by token
+
+
+def bitmap(refs: list[int], count: int) -> bytes:
+    """Bit r (byte r // 8, bit r % 8 from the lowest) is set for every record r in refs."""
+    bits = bytearray((count + 7) // 8)
+    for r in refs:
+        bits[r >> 3] |= 1 << (r & 7)
+    return bytes(bits)
+
+
+def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: int | None = None) -> TypeIndex:
+    """The search index of one record type: lunr shards, and bitmaps for the tokens held by
+    `common_min` records or more (COMMON_MIN_DOCS unless given)."""
+    common_min = COMMON_MIN_DOCS if common_min is None else common_min
     tokenised = [{key: index_tokens(d.fields[key], table) for key, _, _ in fields} for d in docs]
-    pairs = sum(len(set(t for toks in fs.values() for t in toks)) for fs in tokenised)
+    holders: dict[str, list[int]] = {}
+    for ref, fs in enumerate(tokenised):
+        for t in {t for toks in fs.values() for t in toks}:
+            holders.setdefault(t, []).append(ref)
+    common = {t for t, refs in holders.items() if len(refs) >= common_min}
+    if common:
+        tokenised = [{key: [t for t in toks if t not in common] for key, toks in fs.items()} for fs in tokenised]
+    pairs = sum(len(refs) for t, refs in holders.items() if t not in common)
     n = shard_count(pairs)
     builder = ShardedBuilder([(key, boost) for key, boost, _ in fields], n)
     for ref, fs in enumerate(tokenised):
         builder.add(str(ref), fs)
-    return n, {k: serialise(data) for k, data in builder.serialise().items()}
+    data = {k: serialise(d) for k, d in builder.serialise().items()}
+    return TypeIndex(n, data, [(t, bitmap(sorted(holders[t]), len(docs))) for t in sorted(common, key=_utf16_key)])
 
 
 def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_all(site: Site, out: Path) -> list[str]:
+def write_all(site: Site, out: Path, common_min: int | None = None) -> list[str]:
     """Write search/ for the site; returns the paths written (relative to out)."""
     table = t2s_table()
     root = out / "search"
@@ -154,19 +189,24 @@ def write_all(site: Site, out: Path) -> list[str]:
     for kind, make in DOCS.items():
         docs = make(site)
         fields = FIELDS[kind]
-        n, shards = build_shards(docs, fields, table) if docs else (1, {})
-        for data in shards.values():
+        index = build_index(docs, fields, table, common_min) if docs else TypeIndex(1, {}, [])
+        for data in index.data.values():
             chars.update(*(term for term, _ in data["invertedIndex"]))
+        chars.update(*(t for t, _ in index.common))
         folder = root / kind
         folder.mkdir(parents=True, exist_ok=True)
-        for k, data in shards.items():
+        for k, data in index.data.items():
             (folder / f"s{k}.json").write_text(_dump(data), "utf-8")
             written.append(f"search/{kind}/s{k}.json")
+        for i, (token, bits) in enumerate(index.common):
+            (folder / f"c{i}.json").write_text(_dump({"t": token, "b": base64.b64encode(bits).decode()}), "utf-8")
+            written.append(f"search/{kind}/c{i}.json")
         for c in range(0, len(docs), CHUNK):
             (folder / f"d{c // CHUNK}.json").write_text(_dump([d.entry for d in docs[c:c + CHUNK]]), "utf-8")
             written.append(f"search/{kind}/d{c // CHUNK}.json")
-        manifest["types"][kind] = {"label": TYPE_LABELS[kind], "docs": len(docs), "shards": n,
-                                   "present": sorted(shards), "fields": {k: label for k, _, label in fields}}
+        manifest["types"][kind] = {"label": TYPE_LABELS[kind], "docs": len(docs), "shards": index.shards,
+                                   "present": sorted(index.data), "common": [t for t, _ in index.common],
+                                   "fields": {k: label for k, _, label in fields}}
     # The browser needs only the traditional characters whose simplified form is in some
     # record: any other one finds nothing converted or not (a third of the manifest's weight).
     manifest["t2s"] = t2s_string({t: s for t, s in table.items() if s in chars})

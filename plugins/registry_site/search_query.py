@@ -1,22 +1,24 @@
 """Run a query over a built site's search/ files, exactly as the browser does
-(theme/static/js/search-core.js): the tests and the benchmark use it, and the browser
-tests check that both give the same results.
+(theme/static/js/search-core.js): the tests and the benchmark use it, and the tests check
+that both give the same results.
 
 Steps, for each record type:
 1. cut the query (search_tokens.query_tokens); no token, no result;
-2. group the tokens by shard; a token whose shard is absent matches nothing;
-3. in each shard, a lunr query with every token REQUIRED (a lone character or a run of
-   letters/digits as a prefix, t*), without the search pipeline;
-4. keep the records found in every shard, adding their scores;
-5. order by score (quantised to 1e-6 the same way in both languages, as float sums may
+2. find each token on its own: in the lunr shard it falls in (search_tokens.shard_of), a
+   lunr query of that one term, REQUIRED, without the search pipeline (a lone character or
+   a run of letters/digits as a prefix, t*); and in the bitmaps of the type's common tokens
+   (the token itself, or for a prefix every common token it begins), which add no score;
+3. keep the records every token found, adding their scores;
+4. order by score (quantised to 1e-6 the same way in both languages, as float sums may
    differ in the last bits), then by record order.
 
 When no type finds every token (禹州钧瓷 for 禹州市钧瓷…: the pair 州钧 is in no name), `find`
-searches again with every token optional and keeps the records that hold most of them
-(`enough`), ordered by how many they hold, then as above; the page says so.
+searches again keeping the records that hold most of the tokens (`enough`), ordered by how
+many they hold, then as above; the page says so.
 """
 from __future__ import annotations
 
+import base64
 import json
 import math
 from dataclasses import dataclass
@@ -77,49 +79,55 @@ class SiteSearch:
     def tokens(self, query: str) -> list[str]:
         return query_tokens(query, self.table)
 
-    def search_type(self, kind: str, query: str, relaxed: bool = False) -> list[Hit]:
-        tokens = self.tokens(query)
+    def _common(self, kind: str, i: int) -> set[int]:
+        key = f"common:{kind}:{i}"
+        if key not in self._cache:
+            bits = base64.b64decode(self.file(f"search/{kind}/c{i}.json")["b"])
+            self._cache[key] = {r for r in range(len(bits) * 8) if bits[r >> 3] >> (r & 7) & 1}
+        return self._cache[key]
+
+    def token_hits(self, kind: str, token: str) -> dict[str, float]:
+        """ref -> score of the records of `kind` that hold `token` (step 2)."""
         info = self.manifest["types"][kind]
-        if not tokens or not info["docs"]:
-            return []
-        groups: dict[int, list[str]] = {}
-        for t in tokens:
-            groups.setdefault(shard_of(t, info["shards"]), []).append(t)
-        present = set(info["present"])
-        if not relaxed and any(k not in present for k in groups):
-            return []
-        presence = QueryPresence.OPTIONAL if relaxed else QueryPresence.REQUIRED
-        found: dict[str, float] | None = None
-        held: dict[str, int] = {}           # ref -> query tokens it holds (relaxed)
-        for k in sorted(groups):
-            if k not in present:
-                continue
+        prefix = is_prefix_token(token)
+        found: dict[str, float] = {}
+        k = shard_of(token, info["shards"])
+        if k in info["present"]:
             idx = self._index(f"search/{kind}/s{k}.json")
             q = idx.create_query()
-            for t in groups[k]:
-                q.term(t, presence=presence, use_pipeline=False,
-                       wildcard=Query.WILDCARD_TRAILING if is_prefix_token(t) else Query.WILDCARD_NONE)
-            matches = idx.query(q)
-            scores = {m["ref"]: m["score"] for m in matches}
+            q.term(token, presence=QueryPresence.REQUIRED, use_pipeline=False,
+                   wildcard=Query.WILDCARD_TRAILING if prefix else Query.WILDCARD_NONE)
+            found = {m["ref"]: m["score"] for m in idx.query(q)}
+        for i, common in enumerate(info["common"]):
+            if common == token or (prefix and common.startswith(token)):
+                for r in self._common(kind, i):
+                    found.setdefault(str(r), 0.0)
+        return found
+
+    def search_type(self, kind: str, query: str, relaxed: bool = False) -> list[Hit]:
+        tokens = self.tokens(query)
+        if not tokens or not self.manifest["types"][kind]["docs"]:
+            return []
+        score: dict[str, float] = {}
+        held: dict[str, int] = {}
+        for i, t in enumerate(tokens):
+            hits = self.token_hits(kind, t)
             if relaxed:
-                for m in matches:
-                    terms = m["match_data"].metadata.keys()
-                    held[m["ref"]] = held.get(m["ref"], 0) + sum(
-                        1 for t in groups[k] if any(term == t or (is_prefix_token(t) and term.startswith(t)) for term in terms))
-                found = scores if found is None else {r: found.get(r, 0) + scores.get(r, 0) for r in found.keys() | scores.keys()}
+                for r, s in hits.items():
+                    score[r] = score.get(r, 0.0) + s
+                    held[r] = held.get(r, 0) + 1
             else:
-                found = scores if found is None else {r: found[r] + scores[r] for r in found if r in scores}
-                if not found:
+                score = hits if i == 0 else {r: score[r] + hits[r] for r in score if r in hits}
+                if not score:
                     return []
-        found = found or {}
         if relaxed:
             need = enough(len(tokens))
-            hits = [Hit(kind, int(r), s) for r, s in found.items() if held.get(r, 0) >= need]
-            hits.sort(key=lambda h: (-held[str(h.ref)], -quantised(h.score), h.ref))
+            out = [Hit(kind, int(r), s) for r, s in score.items() if held[r] >= need]
+            out.sort(key=lambda h: (-held[str(h.ref)], -quantised(h.score), h.ref))
         else:
-            hits = [Hit(kind, int(r), s) for r, s in found.items()]
-            hits.sort(key=lambda h: (-quantised(h.score), h.ref))
-        return hits
+            out = [Hit(kind, int(r), s) for r, s in score.items()]
+            out.sort(key=lambda h: (-quantised(h.score), h.ref))
+        return out
 
     def search(self, query: str, types=TYPES, relaxed: bool = False) -> dict[str, list[Hit]]:
         return {kind: self.search_type(kind, query, relaxed) for kind in types}

@@ -19,6 +19,19 @@ def demo_search_site(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def demo_common_site(tmp_path_factory) -> Path:
+    """The demo registry's search files with every token held by 3 records or more written as
+    a common-token bitmap (at the default threshold only registries of thousands have any)."""
+    from registry_site import search_index, views
+    from sme_registry.registry import load_registry
+
+    out = tmp_path_factory.mktemp("search-common")
+    site = views.build_site(load_registry(REPO / "examples", as_of=AS_OF), AS_OF)
+    search_index.write_all(site, out, common_min=3)
+    return out
+
+
 def pytest_terminal_summary(terminalreporter):
     from search_figures import FIGURES
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from lunr.builder import Builder
 
 from registry_site import search_index
-from registry_site.search_index import Doc, build_shards, copy_lunr, serialise, shard_count
+from registry_site.search_index import Doc, build_index, copy_lunr, serialise, shard_count
 from registry_site.search_query import SiteSearch
 from registry_site.search_tokens import t2s_table
 
@@ -97,34 +97,64 @@ def test_shard_count_grows_with_the_index():
     assert shard_count(10**9) == search_index.MAX_SHARDS
 
 
+def searcher_over(index, docs: int, table) -> SiteSearch:
+    """A SiteSearch over one type's index held in memory (as write_all would write it)."""
+    import base64
+
+    manifest = {"t2s": "", "chunk": 64, "types": {"platform": {
+        "docs": docs, "shards": index.shards, "present": sorted(index.data), "common": [t for t, _ in index.common]}}}
+    files = {"search/manifest.json": manifest, **{f"search/platform/s{k}.json": v for k, v in index.data.items()},
+             **{f"search/platform/c{i}.json": {"t": t, "b": base64.b64encode(b).decode()}
+                for i, (t, b) in enumerate(index.common)}}
+    s = SiteSearch(load=files.__getitem__)
+    s.table = table
+    return s
+
+
+NAMES = ("许昌市恒凯服务平台", "太原市融资服务平台", "南京科技平台", "許昌檢測")
+
+
 def test_shards_hold_each_token_once_and_find_what_one_index_finds():
-    docs = [Doc({"n": name}, {}) for name in ("许昌市恒凯服务平台", "太原市融资服务平台", "南京科技平台", "許昌檢測")]
+    docs = [Doc({"n": name}, {}) for name in NAMES]
     table = t2s_table()
     search_index.TOKENS_PER_SHARD, saved = 2, search_index.TOKENS_PER_SHARD
     try:
-        n, shards = build_shards(docs, [("n", 1, "名称")], table)
+        idx = build_index(docs, [("n", 1, "名称")], table)
     finally:
         search_index.TOKENS_PER_SHARD = saved
-    assert n > 1 and len(shards) > 1
-    seen = [term for data in shards.values() for term, _ in data["invertedIndex"]]
+    assert idx.shards > 1 and len(idx.data) > 1 and idx.common == []
+    seen = [term for data in idx.data.values() for term, _ in data["invertedIndex"]]
     assert len(seen) == len(set(seen))           # a token lives in exactly one shard
-    manifest = {"t2s": "", "chunk": 64, "types": {"platform": {"docs": 4, "shards": n, "present": sorted(shards)}}}
-    files = {"search/manifest.json": manifest, **{f"search/platform/s{k}.json": v for k, v in shards.items()}}
-    s = SiteSearch(load=files.__getitem__)
-    s.table = table
+    s = searcher_over(idx, len(docs), table)
     assert [h.ref for h in s.search_type("platform", "许昌")] == [0, 3]
-    assert [h.ref for h in s.search_type("platform", "服务平台")] == [0, 1] or \
-        sorted(h.ref for h in s.search_type("platform", "服务平台")) == [0, 1]
+    assert sorted(h.ref for h in s.search_type("platform", "服务平台")) == [0, 1]
     assert [h.ref for h in s.search_type("platform", "恒凯服务")] == [0]
     assert s.search_type("platform", "恒凯太原") == []
+
+
+def test_common_tokens_become_bitmaps_that_still_narrow_the_results():
+    docs = [Doc({"n": name}, {}) for name in NAMES]
+    table = t2s_table()
+    idx = build_index(docs, [("n", 1, "名称")], table, common_min=2)
+    common = dict(idx.common)
+    # 平台 is in three names, 许昌 and 昌 in two: bitmaps, bit r for record r
+    assert common["平台"] == bytes([0b0111]) and common["许昌"] == bytes([0b1001])
+    assert all(t not in common for t in ("恒凯", "融资", "南京"))
+    lunr_terms = {term for data in idx.data.values() for term, _ in data["invertedIndex"]}
+    assert not lunr_terms & set(common)          # a common token is not in the lunr index
+    s = searcher_over(idx, len(docs), table)
+    assert [h.ref for h in s.search_type("platform", "许昌")] == [0, 3]
+    assert [h.ref for h in s.search_type("platform", "恒凯服务")] == [0]
+    assert [h.ref for h in s.search_type("platform", "台")] == [0, 1, 2]   # a prefix reaches common tokens
+    assert [h.ref for h in s.search_type("platform", "融资服务")] == [1]
+    assert [h.score for h in s.search_type("platform", "平台")] == [0.0, 0.0, 0.0]
 
 
 def test_terms_are_sorted_for_lunr_js_even_beyond_the_basic_plane(tmp_path):
     """U+FA0E (a compatibility ideograph that stays itself) sorts after U+20000 by code point but
     before it in UTF-16, the order lunr.js inserts terms in: the index must load in lunr.js."""
     docs = [Doc({"n": "\ufa0e甲"}, {}), Doc({"n": "\U00020000乙"}, {})]
-    _, shards = build_shards(docs, [("n", 1, "名称")], {})
-    data = shards[0]
+    data = build_index(docs, [("n", 1, "名称")], {}).data[0]
     terms = [t for t, _ in data["invertedIndex"]]
     assert terms.index("\U00020000乙") < terms.index("\ufa0e甲")
     node = shutil.which("node")
@@ -184,7 +214,8 @@ def test_the_sharded_builder_writes_what_lunr_py_writes():
             search_index.TOKENS_PER_SHARD = per_shard
             for kind, make in search_index.DOCS.items():
                 docs = make(site)
-                n, fast = build_shards(docs, search_index.FIELDS[kind], table)
+                idx = build_index(docs, search_index.FIELDS[kind], table)
+                n, fast = idx.shards, idx.data
                 stock = stock_shards(docs, search_index.FIELDS[kind], table)
                 assert per_shard == saved or n > 1 or kind == "publicity"
                 assert json.dumps(fast, ensure_ascii=False) == json.dumps(stock, ensure_ascii=False), kind
@@ -194,7 +225,7 @@ def test_the_sharded_builder_writes_what_lunr_py_writes():
 
 def test_empty_field_vectors_are_dropped():
     docs = [Doc({"n": "许昌", "o": ""}, {})]
-    _, shards = build_shards(docs, [("n", 1, "名称"), ("o", 1, "单位")], {})
+    shards = build_index(docs, [("n", 1, "名称"), ("o", 1, "单位")], {}).data
     refs = [ref for data in shards.values() for ref, _ in data["fieldVectors"]]
     assert refs and all(ref.startswith("n/") for ref in refs)
 

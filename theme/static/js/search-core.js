@@ -1,5 +1,6 @@
 /* Run a query over the site's search/ files: the browser copy of
-   plugins/registry_site/search_query.py (read the steps there).  No DOM here, so node runs
+   plugins/registry_site/search_query.py (read the steps there; the two must agree, and the
+   tests compare them).  No DOM here, so node runs
    it too (the benchmark).  `load(path)` returns a promise of the parsed JSON file. */
 (function (root, factory) {
   "use strict";
@@ -55,63 +56,71 @@
   /* How many of a query's tokens a relaxed result must hold: all but a third. */
   function enough(n) { return n - Math.floor(n / 3); }
 
-  Searcher.prototype.searchType = function (kind, query, relaxed) {
-    var tokens = this.tokens(query), info = this.manifest.types[kind];
-    if (!tokens.length || !info.docs) return Promise.resolve([]);
-    var groups = new Map();
-    tokens.forEach(function (t) {
-      var k = T.shardOf(t, info.shards);
-      if (!groups.has(k)) groups.set(k, []);
-      groups.get(k).push(t);
+  Searcher.prototype.common = function (kind, i) {
+    var key = "common:" + kind + ":" + i, self = this;
+    if (!this.indexes.has(key)) {
+      this.indexes.set(key, this.file("search/" + kind + "/c" + i + ".json").then(function (data) {
+        var bits = atob(data.b), refs = [];
+        for (var r = 0; r < bits.length * 8; r++) if ((bits.charCodeAt(r >> 3) >> (r & 7)) & 1) refs.push(r);
+        return refs;
+      }));
+    }
+    return this.indexes.get(key);
+  };
+
+  /* ref -> score of the records of `kind` that hold `token` (step 2 of search_query.py). */
+  Searcher.prototype.tokenHits = function (kind, token) {
+    var info = this.manifest.types[kind], prefix = T.isPrefixToken(token), self = this;
+    var k = T.shardOf(token, info.shards);
+    var lookups = [info.present.indexOf(k) >= 0 ? this.index("search/" + kind + "/s" + k + ".json") : Promise.resolve(null)];
+    info.common.forEach(function (c, i) {
+      if (c === token || (prefix && c.indexOf(token) === 0)) lookups.push(self.common(kind, i));
     });
-    var keys = Array.from(groups.keys()).sort(function (a, b) { return a - b; });
-    var missing = keys.filter(function (k) { return info.present.indexOf(k) < 0; });
-    if (!relaxed && missing.length) return Promise.resolve([]);
-    keys = keys.filter(function (k) { return info.present.indexOf(k) >= 0; });
-    var presence = relaxed ? lunr.Query.presence.OPTIONAL : lunr.Query.presence.REQUIRED;
-    var self = this;
-    return Promise.all(keys.map(function (k) { return self.index("search/" + kind + "/s" + k + ".json"); }))
-      .then(function (indexes) {
-        var found = null, held = new Map();
-        for (var i = 0; i < keys.length; i++) {
-          var terms = groups.get(keys[i]);
-          var matches = indexes[i].query(function (q) {
-            terms.forEach(function (t) {
-              q.term(t, { presence: presence, usePipeline: false,
-                          wildcard: T.isPrefixToken(t) ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE });
-            });
+    return Promise.all(lookups).then(function (parts) {
+      var found = new Map();
+      if (parts[0]) {
+        parts[0].query(function (q) {
+          q.term(token, { presence: lunr.Query.presence.REQUIRED, usePipeline: false,
+                          wildcard: prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE });
+        }).forEach(function (m) { found.set(m.ref, m.score); });
+      }
+      for (var j = 1; j < parts.length; j++) {
+        parts[j].forEach(function (r) { var ref = String(r); if (!found.has(ref)) found.set(ref, 0); });
+      }
+      return found;
+    });
+  };
+
+  Searcher.prototype.searchType = function (kind, query, relaxed) {
+    var tokens = this.tokens(query), info = this.manifest.types[kind], self = this;
+    if (!tokens.length || !info.docs) return Promise.resolve([]);
+    return Promise.all(tokens.map(function (t) { return self.tokenHits(kind, t); })).then(function (lists) {
+      var score = new Map(), held = new Map();
+      for (var i = 0; i < lists.length; i++) {
+        var hits = lists[i];
+        if (relaxed) {
+          hits.forEach(function (s, ref) {
+            score.set(ref, (score.has(ref) ? score.get(ref) : 0) + s);
+            held.set(ref, (held.get(ref) || 0) + 1);
           });
-          var scores = new Map();
-          matches.forEach(function (m) { scores.set(m.ref, m.score); });
-          if (relaxed) {
-            matches.forEach(function (m) {
-              var matched = Object.keys(m.matchData.metadata), n = 0;
-              terms.forEach(function (t) {
-                var prefix = T.isPrefixToken(t);
-                if (matched.some(function (term) { return term === t || (prefix && term.indexOf(t) === 0); })) n++;
-              });
-              held.set(m.ref, (held.get(m.ref) || 0) + n);
-            });
-            if (found === null) found = scores;
-            else scores.forEach(function (s, ref) { found.set(ref, (found.get(ref) || 0) + s); });
-          } else if (found === null) {
-            found = scores;
-          } else {
-            var next = new Map();
-            found.forEach(function (s, ref) { if (scores.has(ref)) next.set(ref, s + scores.get(ref)); });
-            found = next;
-          }
-          if (!relaxed && !found.size) return [];
+        } else if (i === 0) {
+          score = hits;
+        } else {
+          var next = new Map();
+          score.forEach(function (s, ref) { if (hits.has(ref)) next.set(ref, s + hits.get(ref)); });
+          score = next;
         }
-        var hits = [], need = enough(tokens.length);
-        (found || new Map()).forEach(function (s, ref) {
-          if (!relaxed || held.get(ref) >= need) hits.push({ kind: kind, ref: Number(ref), score: s, held: held.get(ref) || 0 });
-        });
-        hits.sort(function (a, b) {
-          return (relaxed ? b.held - a.held : 0) || (quantised(b.score) - quantised(a.score)) || (a.ref - b.ref);
-        });
-        return hits;
+        if (!relaxed && !score.size) return [];
+      }
+      var out = [], need = enough(tokens.length);
+      score.forEach(function (s, ref) {
+        if (!relaxed || held.get(ref) >= need) out.push({ kind: kind, ref: Number(ref), score: s, held: held.get(ref) || 0 });
       });
+      out.sort(function (a, b) {
+        return (relaxed ? b.held - a.held : 0) || (quantised(b.score) - quantised(a.score)) || (a.ref - b.ref);
+      });
+      return out;
+    });
   };
 
   Searcher.prototype.search = function (query, types, relaxed) {

@@ -11,7 +11,8 @@
   var input = form.elements.q, statusBox = document.getElementById("search-status");
   var resultsBox = document.getElementById("search-results");
   var siteRoot = document.body.getAttribute("data-site-root") || "..";
-  var PAGE = 20, LOADED = 100;    // results shown at first, and entries loaded per type without filters
+  var PAGE = 20;                  // results shown per type, and per press of "显示更多"
+  var shownGroups = {}, shownTokens = [], shownSearcher = null;
   var titleSuffix = document.title.slice(document.title.indexOf(" - "));
   var searcher = null, runId = 0;
 
@@ -110,8 +111,16 @@
 
   function say(html) { statusBox.innerHTML = html; }
 
+  function item(e) {
+    var table = shownSearcher.table;
+    return '<li class="search-result"><a href="' + esc(url(e.u)) + '">' + highlight(e.t, shownTokens, table) + "</a>" +
+      badge(e, e.status) + '<p class="meta">' + highlight(e.m, shownTokens, table) + "</p>" +
+      (e.x ? '<p class="snippet">' + highlight(e.x, shownTokens, table, 120) + "</p>" : "") + "</li>";
+  }
+
   function render(p, groups, s, relaxed) {
     var tokens = s.tokens(p.q), total = 0, parts = [], html = "";
+    shownSearcher = s;
     groups.forEach(function (g) {
       total += g.total;
       if (g.total) parts.push(esc(g.label) + " " + g.total + " 条");
@@ -127,22 +136,24 @@
     }
     say((relaxed ? "没有同时包含“" + esc(p.q) + "”全部文字的结果。下面 " + total + " 条包含其中大部分：" :
          "找到 " + total + " 条与“" + esc(p.q) + "”相关的结果：") + parts.join("，") + "。");
+    shownGroups = {}; shownTokens = tokens; shownSearcher = s;
     groups.forEach(function (g) {
-      if (!g.entries.length) return;
+      if (!g.total) return;
+      shownGroups[g.kind] = g;
       html += '<section class="search-group" aria-labelledby="group-' + g.kind + '"><h2 id="group-' + g.kind + '">' +
-        esc(g.label) + '<span class="count">（' + g.total + "）</span></h2><ol class=\"search-results\" data-kind=\"" + g.kind + '">';
-      g.entries.forEach(function (e, i) {
-        html += '<li class="search-result"' + (i >= PAGE ? " hidden" : "") + '><a href="' + esc(url(e.u)) + '">' +
-          highlight(e.t, tokens, s.table) + "</a>" + badge(e, e.status) +
-          '<p class="meta">' + highlight(e.m, tokens, s.table) + "</p>" +
-          (e.x ? '<p class="snippet">' + highlight(e.x, tokens, s.table, 120) + "</p>" : "") + "</li>";
-      });
-      html += "</ol>";
-      if (g.total > g.entries.length) html += '<p class="search-capped">只列出前 ' + g.entries.length + " 条：请用更具体的词，或按认定项目、状态筛选。</p>";
-      if (g.entries.length > PAGE) html += '<button type="button" class="more" data-kind="' + g.kind + '">显示更多' + esc(g.label) + "</button>";
+        esc(g.label) + '<span class="count">（' + g.total + "）</span></h2><ol class=\"search-results\" data-kind=\"" + g.kind + '">' +
+        g.entries.slice(0, PAGE).map(item).join("") + "</ol>";
+      if (g.total > PAGE) html += '<button type="button" class="more" data-kind="' + g.kind + '">显示更多' + esc(g.label) + "</button>";
       html += "</section>";
     });
     resultsBox.innerHTML = html;
+  }
+
+  function entriesOf(s, kind, hits) {
+    return s.entries(hits).then(function (entries) {
+      entries.forEach(function (e) { e.kind = kind; e.status = badgeStatus(e); });
+      return entries;
+    });
   }
 
   function run(p) {
@@ -165,14 +176,14 @@
         var found = result.found;
         var filtering = p.programme || p.status;
         return Promise.all(types.map(function (kind) {
-          // entries are needed to filter; without filters only the first pages' entries are loaded
-          var hits = filtering ? found[kind] : found[kind].slice(0, LOADED);
-          return s.entries(hits).then(function (entries) {
-            entries.forEach(function (e) { e.kind = kind; e.status = badgeStatus(e); });
+          // filters need every result's entry; otherwise only the shown ones are fetched
+          var hits = filtering ? found[kind] : found[kind].slice(0, PAGE);
+          return entriesOf(s, kind, hits).then(function (entries) {
             entries = entries.filter(function (e) {
               return (!p.programme || e.p.indexOf(p.programme) >= 0) && (!p.status || e.status === p.status);
             });
             return { kind: kind, label: s.manifest.types[kind].label, entries: entries,
+                     rest: filtering ? [] : found[kind].slice(PAGE),
                      total: filtering ? entries.length : found[kind].length };
           });
         })).then(function (groups) { if (id === runId) render(p, groups, s, result.relaxed); });
@@ -201,11 +212,20 @@
   resultsBox.addEventListener("click", function (ev) {
     var btn = ev.target.closest("button.more");
     if (!btn) return;
-    var list = resultsBox.querySelector('ol[data-kind="' + btn.getAttribute("data-kind") + '"]');
-    var hidden = list.querySelectorAll("li[hidden]"), firstShown = null;
-    for (var i = 0; i < hidden.length && i < PAGE; i++) { hidden[i].hidden = false; if (!firstShown) firstShown = hidden[i]; }
-    if (list.querySelectorAll("li[hidden]").length === 0) btn.remove();
-    if (firstShown) firstShown.querySelector("a").focus();
+    var kind = btn.getAttribute("data-kind"), g = shownGroups[kind], id = runId;
+    var list = resultsBox.querySelector('ol[data-kind="' + kind + '"]'), shown = list.children.length;
+    btn.disabled = true;
+    var more = g.entries.length >= shown + PAGE || !g.rest.length ? Promise.resolve([])
+      : entriesOf(shownSearcher, kind, g.rest.splice(0, PAGE));
+    more.then(function (entries) {
+      if (id !== runId) return;
+      g.entries = g.entries.concat(entries);
+      list.insertAdjacentHTML("beforeend", g.entries.slice(shown, shown + PAGE).map(item).join(""));
+      btn.disabled = false;
+      if (list.children.length >= g.total) btn.remove();
+      var first = list.children[shown];
+      if (first) first.querySelector("a").focus();
+    });
   });
   window.addEventListener("popstate", function () { run(params()); });
   run(params());
