@@ -11,8 +11,9 @@ Why shards: an index of bigrams is large (about 160 bytes a platform gzipped for
 alone), so one index for 10,000 platforms would make every query download 1.6 MB.  Each
 type's tokens are cut by their first character (search_tokens.shard_of) into shards of
 lunr indexes; a query downloads only the shards its own tokens fall in, finds each token,
-and keeps the records that hold every token, adding the scores.  Entries come in chunks of
-CHUNK records ordered by place, so the results of one query usually share a few chunks.
+and keeps the records that hold every token, adding the scores.  Entries come in chunks
+(CHUNK records; notices, which carry the start of their text for snippets, in smaller ones),
+platforms ordered by place, so the results of one query usually share a few chunks.
 
 Why common tokens apart: 服务, 平台, 中小, 企业 are in nearly every platform, and a lunr
 posting of 10,000 records with their field vectors is 200 KB gzipped; a query for any
@@ -44,7 +45,8 @@ CHUNK = 64                  # result entries per file
 TOKENS_PER_SHARD = 1000     # distinct (token, record) pairs a shard aims at: a few KB gzipped
 MAX_SHARDS = 256
 COMMON_MIN_DOCS = 500       # a token held by this many records of a type is written as a bitmap
-BODY_LIMIT = 4000           # characters of a notice's text kept for snippets
+BODY_LIMIT = 1000           # characters of a notice's text kept for snippets
+CHUNKS = {"notice": 16}     # entries per file where entries are large
 
 TYPE_LABELS = {"platform": "示范平台", "notice": "通知公告", "publicity": "公示名单", "form": "表单"}
 
@@ -182,7 +184,7 @@ def write_all(site: Site, out: Path, common_min: int | None = None) -> list[str]
     """Write search/ for the site; returns the paths written (relative to out)."""
     table = t2s_table()
     root = out / "search"
-    manifest = {"lunr": LUNR_JS_VERSION, "as_of": str(site.as_of), "chunk": CHUNK, "t2s": "",
+    manifest = {"lunr": LUNR_JS_VERSION, "as_of": str(site.as_of), "t2s": "",
                 "programmes": {p.id: p.name for p in site.programmes}, "types": {}}
     written = []
     chars: set[str] = set()
@@ -201,10 +203,11 @@ def write_all(site: Site, out: Path, common_min: int | None = None) -> list[str]
         for i, (token, bits) in enumerate(index.common):
             (folder / f"c{i}.json").write_text(_dump({"t": token, "b": base64.b64encode(bits).decode()}), "utf-8")
             written.append(f"search/{kind}/c{i}.json")
-        for c in range(0, len(docs), CHUNK):
-            (folder / f"d{c // CHUNK}.json").write_text(_dump([d.entry for d in docs[c:c + CHUNK]]), "utf-8")
-            written.append(f"search/{kind}/d{c // CHUNK}.json")
-        manifest["types"][kind] = {"label": TYPE_LABELS[kind], "docs": len(docs), "shards": index.shards,
+        chunk = CHUNKS.get(kind, CHUNK)
+        for c in range(0, len(docs), chunk):
+            (folder / f"d{c // chunk}.json").write_text(_dump([d.entry for d in docs[c:c + chunk]]), "utf-8")
+            written.append(f"search/{kind}/d{c // chunk}.json")
+        manifest["types"][kind] = {"label": TYPE_LABELS[kind], "docs": len(docs), "chunk": chunk, "shards": index.shards,
                                    "present": sorted(index.data), "common": [t for t, _ in index.common],
                                    "fields": {k: label for k, _, label in fields}}
     # The browser needs only the traditional characters whose simplified form is in some

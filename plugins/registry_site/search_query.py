@@ -140,5 +140,5 @@ class SiteSearch:
         return self.search(query, types, relaxed=True), True
 
     def entry(self, hit: Hit) -> dict:
-        chunk = self.manifest["chunk"]
+        chunk = self.manifest["types"][hit.kind]["chunk"]
         return self.file(f"search/{hit.kind}/d{hit.ref // chunk}.json")[hit.ref % chunk]

@@ -184,3 +184,18 @@ def test_search_results_pass_axe(demo_site, visit, axe_js):
     assert not bad, bad
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "search-results-desktop.png"))
+
+
+def test_search_on_the_real_registry_with_no_platforms_yet(real_site, visit):
+    v = visit(real_site)
+    page = v.open("search/?q=" + quote("许工信〔2020〕154号"))
+    wait_for_results(page)
+    assert shown(page)["notice"][:1] == ["notices/xuchang-2020-measures/"]
+    page.fill("#q", "推荐表")
+    page.press("#q", "Enter")
+    wait_for_results(page)
+    forms = shown(page)["form"]
+    assert {"forms/henan-2024-recommendation-form/", "forms/xuchang-recommendation-form/",
+            "forms/taiyuan-2023-recommendation-form/"} <= set(forms)
+    assert shown(page)["platform"] == []
+    v.assert_clean()

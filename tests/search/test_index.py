@@ -33,7 +33,7 @@ def test_manifest_lists_every_type_with_its_shards(demo_search_site):
         assert info["label"]
         for k in info["present"]:
             assert (demo_search_site / f"search/{kind}/s{k}.json").is_file()
-        chunks = -(-info["docs"] // m["chunk"])
+        chunks = -(-info["docs"] // info["chunk"])
         assert sorted(p.name for p in (demo_search_site / "search" / kind).glob("d*.json")) == \
             sorted(f"d{c}.json" for c in range(chunks))
     assert "许昌市中小企业公共服务示范平台" in m["programmes"].values()
@@ -101,7 +101,7 @@ def searcher_over(index, docs: int, table) -> SiteSearch:
     """A SiteSearch over one type's index held in memory (as write_all would write it)."""
     import base64
 
-    manifest = {"t2s": "", "chunk": 64, "types": {"platform": {
+    manifest = {"t2s": "", "types": {"platform": {"chunk": 64,
         "docs": docs, "shards": index.shards, "present": sorted(index.data), "common": [t for t, _ in index.common]}}}
     files = {"search/manifest.json": manifest, **{f"search/platform/s{k}.json": v for k, v in index.data.items()},
              **{f"search/platform/c{i}.json": {"t": t, "b": base64.b64encode(b).decode()}

@@ -144,8 +144,9 @@
   };
 
   Searcher.prototype.entries = function (hits) {
-    var chunk = this.manifest.chunk, self = this;
+    var self = this;
     return Promise.all(hits.map(function (h) {
+      var chunk = self.manifest.types[h.kind].chunk;
       return self.file("search/" + h.kind + "/d" + Math.floor(h.ref / chunk) + ".json").then(function (list) {
         return list[h.ref % chunk];
       });
