@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 # Rows per page of the long lists: a page stays within 50 KB of HTML+CSS+JS at any registry
 # size (a platform row is ~0.7 KB).  The platform filters work on the open data, across pages.
 ROWS_PER_PAGE = 40
-NOTICES_PER_PAGE = 50
+NOTICES_PER_PAGE = 40
 ENTRIES_PER_PAGE = 100
 
 
