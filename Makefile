@@ -17,7 +17,7 @@ APT_GET  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 export PYTHONPATH := $(CURDIR)/plugins
 export PYTHONHASHSEED := 0
 
-.PHONY: setup validate html serve test bench status clean publish browser
+.PHONY: setup validate html serve test bench status clean publish browser office summary-table
 
 setup: $(STAMP)
 
@@ -47,6 +47,26 @@ browser:
 	echo "Installing Debian packages for the browser tests:$$missing (apt-get update && apt-get install -y$$missing)"; \
 	$(APT_GET) update && $(APT_GET) install -y $$missing
 
+# The form tests (tests/forms) convert every DOCX/XLSX download to PDF with LibreOffice (headless) and
+# render pages with poppler's pdftoppm; each package is installed only when it is missing.
+office:
+	@missing=""; \
+	command -v soffice >/dev/null || missing=" libreoffice-writer-nogui libreoffice-calc-nogui"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+	  echo "No apt-get here: install LibreOffice (soffice), poppler-utils (pdftoppm) and a CJK font yourself (the PDF checks are skipped without them, and fail under CI)."; \
+	  exit 0; fi; \
+	echo "Installing Debian packages for the form tests:$$missing (apt-get update && apt-get install -y --no-install-recommends$$missing)"; \
+	$(APT_GET) update && $(APT_GET) install -y --no-install-recommends $$missing
+
+# Staff: a programme's 汇总表 filled from the platform records recognised in YEAR (or a publicity list's entries)
+#   make summary-table PROGRAMME=henan-province YEAR=2024 [PUBLICITY=<id>] [FILE=汇总表.xlsx] [REGISTRY=examples]
+summary-table: $(STAMP)
+	@test -n "$(PROGRAMME)" || { echo "用法：make summary-table PROGRAMME=henan-province YEAR=2024 [PUBLICITY=公示名单编号] [FILE=输出.xlsx] [REGISTRY=examples]"; exit 2; }
+	$(PY) -m sme_registry summary-table $(REGISTRY) --programme $(PROGRAMME) $(if $(YEAR),--year $(YEAR)) $(if $(PUBLICITY),--publicity $(PUBLICITY)) $(if $(FILE),--output "$(FILE)") --as-of $(AS_OF)
+
 validate: $(STAMP)
 	$(PY) -m sme_registry validate $(REGISTRY) --as-of $(AS_OF)
 
@@ -61,7 +81,7 @@ serve: html
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUT)
 
 # All tests (tests/, browser tests included: tests/browser/)
-test: $(STAMP) $(NODE_STAMP) browser
+test: $(STAMP) $(NODE_STAMP) browser office
 	$(PY) -m pytest
 
 bench: $(STAMP) $(NODE_STAMP)

@@ -115,6 +115,9 @@ class RegistryGenerator(Generator):
         for p in site.programmes:
             self._page(writer, f"programmes/{p.id}/index.html", "programme", page_title=p.name, programme=p)
 
+        # forms: the editable files first (forms/<id>.docx|xlsx), so the pages can state their sizes
+        from . import formfiles
+        self.urls.extend(formfiles.write_all(site.forms, site.by_id["notice"], Path(self.output_path)))
         self._page(writer, "forms/index.html", "forms", page_title="表单下载")
         for f in site.forms:
             self._page(writer, f"forms/{f.id}/index.html", "form", page_title=f.title, form=f)

@@ -168,6 +168,59 @@ class FormView:
     blocks: list[dict]
     notes: list[str]
     notices: list[Link] = field(default_factory=list)
+    file_size: int | None = None     # bytes of the download, set when the generator writes it
+
+    @staticmethod
+    def _files():
+        from . import formfiles   # the file renderers (python-docx, openpyxl): loaded when a form needs them
+        return formfiles
+
+    @property
+    def file_url(self) -> str | None:
+        """forms/<id>.docx or forms/<id>.xlsx; None for a form that is not published."""
+        return self._files().path(self.id, self.format) if self.published else None
+
+    @property
+    def file_name(self) -> str:
+        """The name the download is saved under (the `download` attribute): the Chinese title."""
+        return self._files().file_name(self)
+
+    @property
+    def media_type(self) -> str:
+        return self._files().MEDIA_TYPES[self.format]
+
+    @property
+    def size_text(self) -> str:
+        if self.file_size is None:
+            return ""
+        kb = f"{self.file_size / 1024:.0f}" if self.file_size >= 10240 else f"{self.file_size / 1024:.1f}"
+        return kb + "\u00a0KB"   # no line break inside "23 KB"
+
+    @property
+    def download_label(self) -> str:
+        """下载 Word 文档（.docx，24 KB）"""
+        kind = {"docx": "Word 文档", "xlsx": "Excel 表格"}[self.format]
+        size = f"，{self.size_text}" if self.size_text else ""
+        return f"下载 {kind}（.{self.format}{size}）"
+
+    def field_rows(self, fields: dict) -> list[list[dict]]:
+        """A fields block in rows, spans packed as the downloads pack them (formfiles.layout)."""
+        return self._files().layout.field_rows(fields)
+
+    def numbered_notes(self) -> list[str]:
+        """注：1.… 2.… as the sources print them."""
+        return self._files().layout.numbered_notes(self.notes)
+
+    def signature_lines(self, sig: dict):
+        return self._files().layout.signature_lines(sig)
+
+    def cover_fields(self) -> list[tuple[str, str]]:
+        """(label, text in the blank): 填报日期 → 年 月 日, 申请单位名称（盖章） → （盖章）."""
+        return [self._files().layout.cover_field(x) for x in (self.cover or {}).get("fields") or []]
+
+    def paper_runs(self) -> list[tuple[str, list[dict]]]:
+        """The blocks as the paper shows them: ("grid", [...]) drawn as one bordered grid, ("flow", [block])."""
+        return self._files().layout.grid_runs(self.blocks)
 
 
 @dataclass

@@ -3,6 +3,7 @@
     python -m sme_registry validate [REGISTRY] [--as-of DATE] [--format text|json|github]
     python -m sme_registry status   [REGISTRY] [--as-of DATE] [--within DAYS]
     python -m sme_registry new TYPE [--registry REGISTRY] [--id ID]
+    python -m sme_registry summary-table [REGISTRY] --programme ID [--year YYYY] [--publicity ID] [--output FILE]
 """
 from __future__ import annotations
 
@@ -90,6 +91,37 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_summary_table(args) -> int:
+    from . import summary_table as st
+    reg = load_registry(Path(args.registry), as_of=args.as_of)
+    if reg.problems.errors:
+        print(as_text(reg.problems))
+        print("登记库有错误，未生成汇总表。", file=sys.stderr)
+        return 1
+    try:
+        table = st.summary_table(reg, args.programme, args.year, publicity=args.publicity,
+                                 platforms=args.platform or None, form_id=args.form)
+    except st.SummaryTableError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    out = Path(args.output) if args.output else Path(f"{table.form.title}.xlsx")
+    if out.is_dir():
+        out = out / f"{table.form.title}.xlsx"
+    if out.suffix.lower() != ".xlsx":
+        print(f"错误：输出文件“{out}”要以 .xlsx 结尾。", file=sys.stderr)
+        return 2
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(st.to_xlsx(table, args.as_of))
+    print(st.report(table, str(out)))
+    return 0
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"年度“{text}”不对，要写四位数字，例如 2024")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sme-registry", description="中小企业公共服务示范平台登记库：检查、状态与新建记录")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--registry", default="registry")
     p.add_argument("--id", default=None, help="编号（文件名）；不填则自动生成")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("summary-table", help="按平台记录或公示名单填写认定项目的汇总表（Excel）")
+    p.add_argument("registry", nargs="?", default="registry")
+    p.add_argument("--programme", required=True, help="认定项目编号，例如 henan-province")
+    p.add_argument("--year", type=_year, default=None, help="年度：列出该年认定的平台；表名中的年度也按它填写")
+    p.add_argument("--publicity", default=None, help="公示名单编号：改为列出该名单上的平台")
+    p.add_argument("--platform", action="append", default=[], help="平台编号（可重复）：只列出这些平台")
+    p.add_argument("--form", default=None, help="表单编号（认定项目有多个汇总表时）")
+    p.add_argument("--output", default=None, help="输出的 .xlsx 文件（默认：表名.xlsx，在当前目录）")
+    p.add_argument("--as-of", type=_date, default=None, help="写入文件属性的日期（默认上海时间今天）")
+    p.set_defaults(func=cmd_summary_table)
     return parser
 
 
