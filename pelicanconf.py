@@ -22,6 +22,28 @@ REGISTRY_PATH = "registry"      # the folder of YAML records
 REGISTRY_AS_OF = None           # None: today in Asia/Shanghai; a date makes the build reproducible
 REGISTRY_REPO_URL = ""          # e.g. the Git host's URL of this repository, for "view source" links
 
+# Site identity, printed in every page's footer as government websites print it (《政府网站发展指引》,
+# 国办发〔2017〕47号: 主办单位, 联系方式, 网站标识码, ICP备案编号, 公安机关备案标识).  Each line is shown
+# only when filled in; nothing is printed for an empty value, and none is guessed.  Fill them in
+# publishconf.py or here, with the values the registrations gave, e.g.
+#   SITE_SPONSOR = "××市工业和信息化局"            主办单位
+#   SITE_UNDERTAKER = "××市中小企业服务中心"        承办单位
+#   SITE_CODE = "4110000000"                      网站标识码 (政府网站, 10 characters)
+#   SITE_ICP = "豫ICP备00000000号"                 ICP备案号, written as issued
+#   SITE_POLICE_RECORD = "豫公网安备41100002000000号"  公安机关备案号, written as issued
+#   SITE_CONTACT = {"phone": "0374-0000000", "email": "office@example.gov.cn", "address": "××市××路×号"}
+# The ICP number is linked to the MIIT filing system (https://beian.miit.gov.cn/) and the police
+# number to its record page by convention; set the *_URL to make them links (<a>, nothing is
+# loaded from there) and add the address to tests/site/test_links.py's known external links.
+SITE_SPONSOR = ""
+SITE_UNDERTAKER = ""
+SITE_CODE = ""
+SITE_ICP = ""
+SITE_ICP_URL = ""
+SITE_POLICE_RECORD = ""
+SITE_POLICE_RECORD_URL = ""
+SITE_CONTACT = {"phone": "", "email": "", "address": ""}
+
 # Nothing of Pelican's blog machinery is published.
 DIRECT_TEMPLATES = []
 FEED_ALL_ATOM = None

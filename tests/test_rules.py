@@ -152,6 +152,43 @@ def test_notice_dates_window_start_after_end(small_registry):
     clean(small_registry, small_registry.load())
 
 
+def test_notice_dates_published_before_issue(small_registry):
+    """发布日期 (published_on) before 成文日期 (issued_on): a document is public only after it is formed."""
+    text = small_registry.replace(CALL, "issued_on: 2024-10-28\n", "issued_on: 2024-10-28\npublished_on: 2024-10-27\n")
+    p = small_registry.only(small_registry.load(), rule="notice.published-before-issue")
+    assert small_registry.is_file(p, CALL) and p.severity == ERROR
+    assert (p.line, p.field) == (line_of(text, "published_on"), "published_on")
+    assert "发布日期 2024-10-27 早于成文日期 2024-10-28" in p.message
+
+
+@pytest.mark.parametrize("published", ["2024-10-28", "2024-11-01"])
+def test_notice_dates_published_on_or_after_issue(small_registry, published):
+    small_registry.replace(CALL, "issued_on: 2024-10-28\n",
+                           f"issued_on: 2024-10-28\npublished_on: {published}\nindex_number: 11410000MB1234567X/2024-00012\n"
+                           "topic: 工业、交通/中小企业\n")
+    reg = small_registry.load()
+    clean(small_registry, reg)
+    n = reg.notices["xuchang-2024-call"]
+    assert (n.published_on, n.index_number, n.topic) == (dt.date.fromisoformat(published),
+                                                         "11410000MB1234567X/2024-00012", "工业、交通/中小企业")
+
+
+@pytest.mark.parametrize("line,field,words", [
+    ("index_number: 许昌 2024 12", "index_number", ["索引号", "不含空格"]),
+    ("index_number: \"\"", "index_number", ["索引号"]),
+    ("topic: \"\"", "topic", ["不能为空"]),
+    ("topic: 2024", "topic", ["加引号"]),
+    ("topic: " + "工业" * 31, "topic", ["主题分类", "60"]),
+    ("published_on: 2024-02-30", "published_on", ["2024-02-30", "日期"]),
+])
+def test_notice_dates_metadata_fields_explained_in_chinese(small_registry, line, field, words):
+    text = small_registry.replace(CALL, "issued_on: 2024-10-28\n", f"issued_on: 2024-10-28\n{line}\n")
+    p = small_registry.only(small_registry.load(), file=CALL)
+    assert (p.line, p.field) == (line_of(text, line.split(":")[0] + ":"), field)
+    for word in words:
+        assert word in p.message, p.message
+
+
 def test_notice_dates_html_in_body_is_a_warning(small_registry):
     text = small_registry.replace(CALL, "  请于11月25日前", '  <script>alert("x")</script>请于11月25日前')
     reg = small_registry.load()

@@ -123,6 +123,7 @@ class RegistryGenerator(Generator):
             self._page(writer, f"forms/{f.id}/index.html", "form", page_title=f.title, form=f)
 
         self._page(writer, "data/index.html", "data", page_title="开放数据", fields=opendata.FIELD_DOCS)
+        self._page(writer, "site-map/index.html", "site_map", page_title="网站地图")
         self._page(writer, "search/index.html", "search", page_title="搜索")
         # 404.html is served at any depth: its links are root-relative, not page-relative
         writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
@@ -131,6 +132,8 @@ class RegistryGenerator(Generator):
         out = Path(self.output_path)
         self.urls.extend(opendata.write_all(site, out))
         self.urls.append(feeds.write_atom(site, out, self.settings))
+        from . import calendar_files   # notices/<id>.ics, publicity/<id>.ics (icalendar)
+        self.urls.extend(calendar_files.write_all(site, out, self.settings))
         search_index.write_all(site, out)
         search_index.copy_lunr(out)
         for page in self.context.get("pages", []):

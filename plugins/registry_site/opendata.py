@@ -36,6 +36,7 @@ FIELD_DOCS = [
     ("notices.json", "id / title / kind / issuer / doc_number / issued_on", "通知编号、标题、类别（call 申报通知等）、发文机关、发文字号、成文日期"),
     ("notices.json", "programmes / attachments", "相关认定项目编号；附件表单编号"),
     ("notices.json", "deadlines[]", "截止事项：on 截止日期、from 开始日期、what 事项"),
+    ("notices.json", "index_number / topic / published_on", "政府信息公开的索引号、主题分类、发布日期（原文未载明时为 null）"),
     ("publicity.json", "id / title / programme", "公示编号、标题、认定项目编号"),
     ("publicity.json", "starts_on / ends_on / working_days", "公示第一天、最后一天（按中国法定工作日推算）、工作日数"),
     ("publicity.json", "status", "upcoming 公示未开始、open 公示中、closed 公示已结束"),
@@ -73,7 +74,8 @@ def notice_record(n: NoticeView) -> dict:
     return {"id": n.id, "title": n.title, "kind": n.kind, "issuer": n.issuer, "doc_number": n.doc_number,
             "issued_on": _d(n.issued_on), "programmes": [p.id for p in n.programmes],
             "deadlines": [{"on": _d(d.on), "from": _d(d.starts), "what": d.what} for d in n.deadlines],
-            "attachments": [a.id for a in n.attachments]}
+            "attachments": [a.id for a in n.attachments],
+            "index_number": n.index_number, "topic": n.topic, "published_on": _d(n.published_on)}
 
 
 def publicity_record(p: PublicityView) -> dict:

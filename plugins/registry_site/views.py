@@ -131,6 +131,25 @@ class NoticeView:
     body_html: str
     excerpt: str
     open: bool                      # has a deadline today or later
+    index_number: str | None = None   # 索引号 (政府信息公开 metadata; None: the source does not print it)
+    topic: str | None = None          # 主题分类
+    published_on: dt.date | None = None  # 发布日期 (issued_on is 成文日期)
+
+    @property
+    def metadata(self) -> list[tuple[str, str, object]]:
+        """The 政府信息公开 block in the portals' order: (label, kind, value), kind "date" or "text";
+        absent values are left out."""
+        rows = [("索引号", "text", self.index_number), ("主题分类", "text", self.topic),
+                ("发文机关", "text", self.issuer), ("成文日期", "date", self.issued_on),
+                ("标题", "text", self.title), ("发文字号", "text", self.doc_number),
+                ("发布日期", "date", self.published_on)]
+        return [r for r in rows if r[2]]
+
+    @property
+    def ics_url(self) -> str | None:
+        """notices/<id>.ics, the deadlines as calendar events; None when the notice sets no deadline."""
+        from .calendar_files import ics_path
+        return ics_path(self.url) if self.deadlines else None
 
 
 @dataclass
@@ -375,7 +394,8 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
                                   n.doc_number, n.issued_on, n.issued_on.year,
                                   [prog_link[p] for p in n.programmes if p in prog_link], deadlines, attachments,
                                   n.contact, n.basis, n.note, body_html,
-                                  markdown_safe.plain(n.body, 120, html=body_html), any(d.days_left >= 0 for d in deadlines)))
+                                  markdown_safe.plain(n.body, 120, html=body_html), any(d.days_left >= 0 for d in deadlines),
+                                  n.index_number, n.topic, n.published_on))
     notices.sort(key=lambda n: (n.issued_on, n.id), reverse=True)
 
     platforms = []

@@ -98,6 +98,10 @@ class Notice(Record):
     basis: list[dict] = field(default_factory=list)
     note: str = ""
     body: str = ""
+    # 政府信息公开 metadata (CONTRACT-EXTENSIONS.md): optional, None when the source does not print it
+    index_number: str | None = None     # 索引号
+    topic: str | None = None            # 主题分类
+    published_on: dt.date | None = None  # 发布日期 (issued_on is 成文日期)
 
     kind = "notice"
 
@@ -109,7 +113,8 @@ class Notice(Record):
                    programmes=list(d.get("programmes", [])),
                    deadlines=[Deadline(_date(x["on"]), x["what"], _date(x.get("from"))) for x in d.get("deadlines", [])],
                    attachments=list(d.get("attachments", [])), contact=dict(d.get("contact", {})),
-                   basis=list(d.get("basis", [])), note=d.get("note", ""), body=d.get("body", ""))
+                   basis=list(d.get("basis", [])), note=d.get("note", ""), body=d.get("body", ""),
+                   index_number=d.get("index_number"), topic=d.get("topic"), published_on=_date(d.get("published_on")))
 
 
 @dataclass(slots=True)

@@ -85,8 +85,15 @@ def rule_references(reg, as_of, problems):
 
 def rule_notice_dates(reg, as_of, problems):
     """RECORDS.md notices: doc_number is prefix〔YYYY〕N号 with YYYY the issue year or the year
-    before; deadlines are not before the issue date; a window's start is not after its end."""
+    before; deadlines are not before the issue date; a window's start is not after its end.
+    CONTRACT-EXTENSIONS.md published_on (发布日期): not before issued_on (成文日期) — a document
+    is made public after it is formed (《中华人民共和国政府信息公开条例》第二十六条: 自该政府信息形成
+    或者变更之日起20个工作日内及时公开; 成文日期 is the signing date, 《党政机关公文处理工作条例》第九条（十二）)."""
     for n in reg.notices.values():
+        if n.published_on and n.published_on < n.issued_on:
+            problems.add(n.path, n.line("published_on"), "published_on",
+                         f"发布日期 {n.published_on} 早于成文日期 {n.issued_on}：文件先成文，后公开发布。请核对这两个日期。",
+                         rule="notice.published-before-issue")
         if n.doc_number:
             m = DOC_YEAR_RE.search(n.doc_number)
             if m and int(m.group(1)) not in (n.issued_on.year, n.issued_on.year - 1):

@@ -17,11 +17,15 @@ SKIP_SCHEMES = ("mailto:", "tel:", "data:")
 
 
 def known_external_links() -> set[str]:
-    """The records' own external addresses (a platform's website)."""
+    """The records' own external addresses (a platform's website), and the filing-system pages the
+    site identity links to when pelicanconf.py configures them (SITE_ICP_URL, SITE_POLICE_RECORD_URL)."""
+    import pelicanconf
+
     out = set()
     for folder in (REGISTRY, EXAMPLES):
         reg = load_registry(folder)
         out |= {p.website for p in reg.platforms.values() if p.website}
+    out |= {u for u in (pelicanconf.SITE_ICP_URL, pelicanconf.SITE_POLICE_RECORD_URL) if u}
     return out
 
 

@@ -1,0 +1,138 @@
+"""Calendar files (.ics, RFC 5545) so staff and enterprises can put dates in their calendars:
+
+    notices/<id>.ics     one all-day event per deadline of the notice (a deadline with `from:` is a
+                         window from that day to its `on` day); only for notices that set deadlines
+    publicity/<id>.ics   one all-day event for the publicity period (公示期), first to last working day
+
+Written with the `icalendar` package (escaping, line folding by octets without splitting a Chinese
+character, CRLF).  All-day events use DATE values, so no time zone is involved; DTEND is exclusive
+(the day after the last day), as RFC 5545 3.6.1 says for all-day events.
+
+Reproducible, like every file of the build (no clock is read):
+  UID      derived from the record's permanent URL and the deadline's place in the record,
+           e.g. notices/henan-2024-recommendation-call/deadlines/1@sme.example.gov.cn — a calendar
+           that imported the file once recognises the same event again (a corrected date or text
+           updates it instead of adding a second one);
+  DTSTAMP  from the record: the notice's 发布日期 (published_on) or else its 成文日期 (issued_on),
+           the publicity list's first day; midnight in China, written in UTC as RFC 5545 requires.
+The host in the UID is SITEURL's, or "localhost" for a local build (as the Atom feed's ids).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+if TYPE_CHECKING:   # views imports this module (ics_path) lazily; no cycle at import time
+    from .views import NoticeView, PublicityView, Site
+
+CHINA = ZoneInfo("Asia/Shanghai")
+MEDIA_TYPE = "text/calendar"
+ONE_DAY = dt.timedelta(days=1)
+
+
+def ics_path(page_url: str) -> str:
+    """The calendar file beside a record's page: notices/<id>/ -> notices/<id>.ics."""
+    return page_url.rstrip("/") + ".ics"
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def stamp(day: dt.date) -> dt.datetime:
+    """Midnight of a day in China, in UTC (DTSTAMP must be UTC)."""
+    return dt.datetime.combine(day, dt.time(), CHINA).astimezone(dt.timezone.utc)
+
+
+def _host(settings) -> str:
+    return (settings.get("SITEURL") or "").split("//")[-1].split("/")[0] or "localhost"
+
+
+def _page(settings, url: str) -> str | None:
+    """The page's absolute address, when the build has one (publishconf.py); None for a local build."""
+    base = (settings.get("SITEURL") or "").rstrip("/")
+    return f"{base}/{url}" if base.startswith(("http://", "https://")) else None
+
+
+def _calendar(settings, name: str, what: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", f"-//{settings.get('SITENAME', '')}//{what}//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)              # RFC 7986
+    cal.add("x-wr-calname", name)      # the same, for clients that read only this one
+    return cal
+
+
+def _event(uid: str, stamped: dt.date, first: dt.date, last: dt.date, summary: str, description: str,
+           url: str | None) -> Event:
+    ev = Event()
+    ev.add("uid", uid)
+    ev.add("dtstamp", stamp(stamped))
+    ev.add("dtstart", first)
+    ev.add("dtend", last + ONE_DAY)    # exclusive
+    ev.add("summary", summary)
+    ev.add("description", description)
+    if url:
+        ev.add("url", url)
+    ev.add("transp", "TRANSPARENT")    # a date to remember, not a meeting that fills the day
+    return ev
+
+
+def notice_calendar(n: "NoticeView", settings) -> Calendar:
+    """One event per deadline, in the record's order."""
+    cal = _calendar(settings, f"{n.title}（时间节点）", "通知时间节点")
+    url = _page(settings, n.url)
+    issued = n.issuer + (f"（{n.doc_number}）" if n.doc_number else "") + f"，{cn_date(n.issued_on)}"
+    for i, d in enumerate(n.deadlines, 1):
+        when = f"{cn_date(d.starts)}至{cn_date(d.on)}" if d.starts else f"{cn_date(d.on)}截止"
+        lines = [d.what, when, f"通知：{n.title}", f"发文机关：{issued}"]
+        if url:
+            lines.append(f"详见：{url}")
+        summary = ("期间：" if d.starts else "截止：") + d.what
+        cal.add_component(_event(f"{n.url}deadlines/{i}@{_host(settings)}", n.published_on or n.issued_on,
+                                 d.starts or d.on, d.on, summary, "\n".join(lines), url))
+    return cal
+
+
+def publicity_calendar(p: "PublicityView", settings) -> Calendar:
+    """The publicity period, its first to its last working day (weekends inside it included)."""
+    cal = _calendar(settings, f"{p.title}（公示期）", "公示期")
+    url = _page(settings, p.url)
+    lines = [p.title,
+             f"公示期：{cn_date(p.starts_on)}至{cn_date(p.ends_on)}，共 {p.working_days} 个工作日"
+             f"（按{p.calendar_source}的法定工作日推算）",
+             f"认定项目：{p.programme.title}"]
+    o = p.objections or {}
+    ways = [f"{label}：{o[key]}" for key, label in (("phone", "电话"), ("email", "电子邮箱"), ("address", "地址"), ("note", "说明"))
+            if o.get(key)]
+    if ways:
+        lines.append("对名单有异议的，请在公示期内以书面形式提出：" + "；".join(ways))
+    if url:
+        lines.append(f"详见：{url}")
+    cal.add_component(_event(f"{p.url}period@{_host(settings)}", p.starts_on, p.starts_on, p.ends_on,
+                             f"公示期：{p.title}", "\n".join(lines), url))
+    return cal
+
+
+def write_all(site: "Site", out: Path, settings) -> list[str]:
+    """Write every calendar file; returns their paths (relative to the output)."""
+    written = []
+    for n in site.notices:
+        if n.ics_url:
+            written.append(_write(out, n.ics_url, notice_calendar(n, settings)))
+    for p in site.publicity:
+        written.append(_write(out, ics_path(p.url), publicity_calendar(p, settings)))
+    return written
+
+
+def _write(out: Path, rel: str, cal: Calendar) -> str:
+    path = out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(cal.to_ical())
+    return rel
