@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from synth import generate  # noqa: E402
+from synth import registry_in  # noqa: E402
 
 AS_OF = "2026-11-23"
 
@@ -70,9 +70,7 @@ def main(argv=None) -> int:
     rows = []
     try:
         for n in args.sizes:
-            registry = work / f"reg-{n}"
-            if not (registry / "registry.yaml").exists():
-                generate(registry, n, seed=1)
+            registry = registry_in(work, n)
             walls, peaks = [], []
             for i in range(args.runs):
                 out = work / f"out-{n}"

@@ -36,7 +36,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from synth import generate  # noqa: E402
+from synth import registry_in  # noqa: E402
 
 from registry_site import search_index, views  # noqa: E402
 from registry_site.search_query import SiteSearch  # noqa: E402
@@ -128,9 +128,7 @@ def main(argv=None) -> int:
     rows = []
     try:
         for n in args.sizes:
-            registry = work / f"reg-{n}"
-            if not (registry / "registry.yaml").exists():
-                generate(registry, n, seed=1)
+            registry = registry_in(work, n)
             out = work / f"search-{n}"
             shutil.rmtree(out, ignore_errors=True)
             rows.append(measure(registry, out, args.queries))

@@ -491,6 +491,15 @@ def generate(out_dir, platforms: int = 1000, seed: int = 1) -> dict:
     return kinds
 
 
+def registry_in(work: Path, platforms: int, seed: int = 1) -> Path:
+    """work/reg-<platforms>, generated unless an identical one is there (the benchmarks' `--keep`)."""
+    registry = Path(work) / f"reg-{platforms}"
+    manifest = registry / "registry.yaml"
+    if not (manifest.exists() and manifest.read_text("utf-8").startswith(f"{MARKER} (platforms={platforms}, seed={seed})")):
+        generate(registry, platforms, seed=seed)
+    return registry
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--platforms", type=int, default=1000)
