@@ -114,6 +114,12 @@ class RegistryGenerator(Generator):
         self._page(writer, "programmes/index.html", "programmes", page_title="认定项目")
         for p in site.programmes:
             self._page(writer, f"programmes/{p.id}/index.html", "programme", page_title=p.name, programme=p)
+            # the self-check: the record's criteria as criteria.json, embedded in the page too (eligibility.py)
+            from . import eligibility
+            check = eligibility.check_page(p, eligibility.programme_criteria(self.settings, p.id))
+            self.urls.append(eligibility.write_json(Path(self.output_path), check))
+            self._page(writer, f"programmes/{p.id}/check/index.html", "programme_check",
+                       page_title=f"{p.name}{check.title}", programme=p, check=check)
 
         # forms: the editable files first (forms/<id>.docx|xlsx), so the pages can state their sizes
         from . import formfiles
