@@ -14,7 +14,6 @@ year before that day's year (criteria.metrics_before), i.e. the year before the 
 """
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,19 +175,3 @@ def write_json(out: Path, page: CheckPage) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page.json + "\n", "utf-8")
     return url
-
-
-@functools.lru_cache(maxsize=4)
-def _load(path: str, as_of):
-    from sme_registry.registry import load_registry
-    return load_registry(Path(path), check_rules=False, as_of=as_of)
-
-
-def programme_criteria(settings, programme_id: str) -> list[dict]:
-    """The programme record's criteria, from the registry the build validated (build.py passes it
-    as REGISTRY_LOADED; a bare `pelican` run loads the same folder again, without the rules)."""
-    reg = settings.get("REGISTRY_LOADED")
-    if reg is None:
-        from .generator import as_of_setting
-        reg = _load(str(settings.get("REGISTRY_PATH", "registry")), as_of_setting(settings))
-    return reg.programmes[programme_id].criteria

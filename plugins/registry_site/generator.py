@@ -19,7 +19,7 @@ from sme_registry.registry import load_registry
 from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
 
-from . import feeds, opendata, search_index, views
+from . import eligibility, feeds, opendata, search_index, views
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class RegistryGenerator(Generator):
         if reg.problems.errors:
             raise RegistryBuildError("登记库有错误，未发布任何内容：\n" + as_text(reg.problems))
         site = views.build_site(reg, as_of)
+        self.registry = reg          # the validated records (the self-check publishes their criteria)
         self.site = site
         self._update_context(())
         self.context.update({
@@ -115,8 +116,7 @@ class RegistryGenerator(Generator):
         for p in site.programmes:
             self._page(writer, f"programmes/{p.id}/index.html", "programme", page_title=p.name, programme=p)
             # the self-check: the record's criteria as criteria.json, embedded in the page too (eligibility.py)
-            from . import eligibility
-            check = eligibility.check_page(p, eligibility.programme_criteria(self.settings, p.id))
+            check = eligibility.check_page(p, self.registry.programmes[p.id].criteria)
             self.urls.append(eligibility.write_json(Path(self.output_path), check))
             self._page(writer, f"programmes/{p.id}/check/index.html", "programme_check",
                        page_title=f"{p.name}{check.title}", programme=p, check=check)
