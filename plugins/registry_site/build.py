@@ -21,6 +21,8 @@ from sme_registry.registry import load_registry
 from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
 
+from . import buildcache
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -33,8 +35,14 @@ class _ErrorCounter(logging.Handler):
         self.records.append(record)
 
 
+def cache_dir(output: Path) -> Path:
+    """The build cache of OUTPUT: a sibling folder, never published (buildcache.py)."""
+    return output.with_name(f".{output.name}.cache")
+
+
 def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | None = None,
-          overrides: dict | None = None, quiet: bool = False) -> int:
+          overrides: dict | None = None, quiet: bool = False, cache: bool = True) -> int:
+    """Validate and build; `cache=False` does all the work again (a clean build)."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -56,7 +64,10 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
         "REGISTRY_LOADED": reg, "DELETE_OUTPUT_DIRECTORY": False,
         "PATH": str(ROOT / "content"), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
         "CACHE_PATH": str(tmp / ".cache"), "LOAD_CONTENT_CACHE": False,
+        "REGISTRY_CACHE_DIR": str(cache_dir(output)), "REGISTRY_PREVIOUS_OUTPUT": str(output) if cache else None,
     }
+    if not cache:
+        shutil.rmtree(cache_dir(output), ignore_errors=True)
     override.update(overrides or {})
     counter = _ErrorCounter()
     logging.getLogger().addHandler(counter)
@@ -67,6 +78,7 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
         Pelican(settings).run()
     except Exception as exc:  # a template or plugin error: nothing is published
         shutil.rmtree(tmp, ignore_errors=True)
+        buildcache.discard(cache_dir(output))
         say(f"生成网站失败：{exc}\n{output} 保持不变。")
         return 1
     finally:
@@ -74,6 +86,7 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
         logging.getLogger().removeHandler(counter)
     if counter.records:
         shutil.rmtree(tmp, ignore_errors=True)
+        buildcache.discard(cache_dir(output))
         for r in counter.records:
             say(f"错误：{r.getMessage()}")
         say(f"生成网站失败：{output} 保持不变。")
@@ -84,6 +97,7 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
         old = output.with_name(f".{output.name}.old-{os.getpid()}")
         os.rename(output, old)
     os.rename(tmp, output)
+    buildcache.commit(cache_dir(output))   # the cache now describes the published output
     os.chmod(output, 0o755)
     if old:
         shutil.rmtree(old, ignore_errors=True)
@@ -97,7 +111,8 @@ def main(argv=None) -> int:
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
     parser.add_argument("--output", default="output")
     parser.add_argument("--settings", default=None, help="Pelican 设置文件（默认 pelicanconf.py；发布用 publishconf.py）")
+    parser.add_argument("--clean", action="store_true", help="不用上次生成的缓存，全部重新生成")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     return build(Path(args.registry).resolve(), Path(args.output), args.as_of or today_shanghai(),
-                 Path(args.settings).resolve() if args.settings else None)
+                 Path(args.settings).resolve() if args.settings else None, cache=not args.clean)

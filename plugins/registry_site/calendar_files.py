@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+from .output import emit
 
 if TYPE_CHECKING:   # views imports this module (ics_path) lazily; no cycle at import time
     from .views import NoticeView, PublicityView, Site
@@ -132,7 +133,4 @@ def write_all(site: "Site", out: Path, settings) -> list[str]:
 
 
 def _write(out: Path, rel: str, cal: Calendar) -> str:
-    path = out / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(cal.to_ical())
-    return rel
+    return emit(out, rel, cal.to_ical())

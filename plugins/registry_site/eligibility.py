@@ -24,6 +24,7 @@ from sme_registry import criteria as crit
 from sme_registry.records import CATEGORY_LABELS, FUNCTION_LABELS
 
 from . import views
+from .output import emit
 
 COMPUTED = {"years_registered", "functions_count"}   # criteria.figures computes these, nobody types them
 # The enterprise's words for the four outcomes (the validator says 未报送 to staff; here nothing is 'reported')
@@ -171,7 +172,4 @@ def check_page(programme: views.ProgrammeView, criteria: list[dict]) -> CheckPag
 def write_json(out: Path, page: CheckPage) -> str:
     """programmes/<id>/criteria.json (UTF-8, the bytes the check page embeds)."""
     url = f"programmes/{page.programme}/criteria.json"
-    target = Path(out) / url
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page.json + "\n", "utf-8")
-    return url
+    return emit(out, url, page.json + "\n")

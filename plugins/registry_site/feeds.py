@@ -7,6 +7,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from .views import Site
+from .output import emit
 
 FEED_PATH = "feeds/atom.xml"
 
@@ -42,10 +43,7 @@ def write_atom(site: Site, out: Path, settings) -> str:
                   f"<author><name>{escape(settings.get('SITENAME', ''))}</name></author>",
                   f"<summary>{escape(summary)}</summary>", "</entry>"]
     lines.append("</feed>")
-    path = out / FEED_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    return FEED_PATH
+    return emit(out, FEED_PATH, "\n".join(lines) + "\n")
 
 
 def write_sitemap(urls: list[str], out: Path, settings) -> None:
@@ -54,4 +52,4 @@ def write_sitemap(urls: list[str], out: Path, settings) -> None:
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"<url><loc>{escape(_abs(settings, u))}</loc></url>" for u in pages]
     lines.append("</urlset>")
-    (out / "sitemap.xml").write_text("\n".join(lines) + "\n", "utf-8")
+    emit(out, "sitemap.xml", "\n".join(lines) + "\n")

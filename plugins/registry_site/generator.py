@@ -2,24 +2,30 @@
 
 Pelican's two passes (see pelican/generators.py): `generate_context` loads and
 validates the registry (a registry with errors aborts the build: nothing is
-published) and builds the view models; `generate_output` writes every page with
-Pelican's writer (so `content_written` fires and paths stay inside the output),
-then the open data, the feed and the sitemap.
+published) and builds the view models; `generate_output` lists every page as a Job,
+renders each as Pelican's writer would (the same local context), and writes them with
+the form files, search index, open data, calendars, feed and sitemap through
+output.Output.  Pages and stages whose inputs are unchanged since the previous build
+are taken from its output (buildcache.py); the rest is shared among the cores
+(parallel.py).
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url
 
 from sme_registry.criteria import METRIC_LABELS, format_value
 from sme_registry.registry import load_registry
 from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
 
-from . import eligibility, feeds, opendata, search_index, views
+from . import buildcache, calendar_files, eligibility, feeds, markdown_safe, opendata, parallel, search_index, views
+from .output import Output
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +63,25 @@ def as_of_setting(settings) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+@dataclass
+class Job:
+    """One page to render: `save_as` from `template` with the template arguments `kwargs`."""
+    save_as: str
+    template: str
+    kwargs: dict
+    site_wide: bool = False      # reads the whole site (`registry`), not only its arguments
+    relative_urls: bool | None = None
+
+    @property
+    def url(self) -> str:
+        return self.save_as[: -len("index.html")] if self.save_as.endswith("index.html") else self.save_as
+
+
+# Pages a worker renders at a time: small enough to balance two workers, large enough that
+# sending the results back costs nothing.
+JOBS_PER_TASK = 500
+
+
 class RegistryGenerator(Generator):
     def generate_context(self):
         as_of = as_of_setting(self.settings)
@@ -65,6 +90,11 @@ class RegistryGenerator(Generator):
             reg = load_registry(Path(self.settings.get("REGISTRY_PATH", "registry")), as_of=as_of)
         if reg.problems.errors:
             raise RegistryBuildError("登记库有错误，未发布任何内容：\n" + as_text(reg.problems))
+        self.cache = buildcache.BuildCache(
+            self.settings.get("REGISTRY_CACHE_DIR"), self.settings.get("REGISTRY_PREVIOUS_OUTPUT"),
+            buildcache.global_key(self.settings, as_of, Path(self.settings["THEME"]), search_index.LUNR_JS))
+        markdown_safe.MEMO.update(self.cache.markdown)
+        markdown_safe.USED.clear()
         site = views.build_site(reg, as_of)
         self.registry = reg          # the validated records (the self-check publishes their criteria)
         self.site = site
@@ -74,74 +104,155 @@ class RegistryGenerator(Generator):
             "REGISTRY_DEMO": site.demo, "REGISTRY_TITLE": site.title,
         })
 
-    # -- output -----------------------------------------------------------------------------
-    def _page(self, writer, save_as: str, template: str, **kwargs):
-        url = save_as[: -len("index.html")] if save_as.endswith("index.html") else save_as
-        writer.write_file(save_as, self.get_template(template), self.context,
-                          relative_urls=self.settings.get("RELATIVE_URLS", False), page_url=url, **kwargs)
-        self.urls.append(url)
-
-    def _paginate(self, writer, base: str, template: str, items: list, per_page: int = ROWS_PER_PAGE, **kwargs):
+    # -- the pages ------------------------------------------------------------------------------
+    def _paginate(self, jobs: list, base: str, template: str, items: list, per_page: int = ROWS_PER_PAGE, **kwargs):
         """base/ holds the first page, base/page/N/ the others; the template gets `rows` and `pager`."""
         chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
         for number, rows in enumerate(chunks, 1):
             save_as = f"{base}index.html" if number == 1 else f"{base}page/{number}/index.html"
             pager = views.Pager(base, number, len(chunks), len(items), per_page)
-            self._page(writer, save_as, template, rows=rows, pager=pager, **kwargs)
+            jobs.append(Job(save_as, template, dict(rows=rows, pager=pager, **kwargs)))
 
-    def generate_output(self, writer):
+    def _jobs(self, checks: dict) -> list[Job]:
         site = self.site
-        self.urls: list[str] = []
-        self._page(writer, "index.html", "home", page_title="首页")
-
+        jobs: list[Job] = [Job("index.html", "home", {"page_title": "首页"}, site_wide=True)]
         current = site.current_platforms
-        self._paginate(writer, "platforms/", "platforms", current, page_title="现有示范平台",
+        self._paginate(jobs, "platforms/", "platforms", current, page_title="现有示范平台",
                        facets=views.facets(current), programme_levels={p.id: p.level for p in site.programmes})
-        self._paginate(writer, "platforms/history/", "platforms_history", site.history_platforms,
-                       page_title="历史称号")
-        for p in site.platforms:
-            self._page(writer, f"platforms/{p.id}/index.html", "platform", page_title=p.name, platform=p)
-
-        self._paginate(writer, "notices/", "notices", site.notices, per_page=NOTICES_PER_PAGE, page_title="通知公告",
+        self._paginate(jobs, "platforms/history/", "platforms_history", site.history_platforms, page_title="历史称号")
+        jobs += [Job(f"platforms/{p.id}/index.html", "platform", {"page_title": p.name, "platform": p})
+                 for p in site.platforms]
+        self._paginate(jobs, "notices/", "notices", site.notices, per_page=NOTICES_PER_PAGE, page_title="通知公告",
                        facets=views.notice_facets(site.notices))
-        for n in site.notices:
-            self._page(writer, f"notices/{n.id}/index.html", "notice", page_title=n.title, notice=n)
-
-        self._paginate(writer, "publicity/", "publicity_list", site.publicity, page_title="公示名单")
+        jobs += [Job(f"notices/{n.id}/index.html", "notice", {"page_title": n.title, "notice": n}) for n in site.notices]
+        self._paginate(jobs, "publicity/", "publicity_list", site.publicity, page_title="公示名单")
         for p in site.publicity:   # a national list has 200+ entries: 100 a page
-            self._paginate(writer, f"publicity/{p.id}/", "publicity", p.entries, per_page=ENTRIES_PER_PAGE,
+            self._paginate(jobs, f"publicity/{p.id}/", "publicity", p.entries, per_page=ENTRIES_PER_PAGE,
                            page_title=p.title, publicity=p)
-
-        self._page(writer, "programmes/index.html", "programmes", page_title="认定项目")
+        jobs.append(Job("programmes/index.html", "programmes", {"page_title": "认定项目"}, site_wide=True))
         for p in site.programmes:
-            self._page(writer, f"programmes/{p.id}/index.html", "programme", page_title=p.name, programme=p)
-            # the self-check: the record's criteria as criteria.json, embedded in the page too (eligibility.py)
-            check = eligibility.check_page(p, self.registry.programmes[p.id].criteria)
-            self.urls.append(eligibility.write_json(Path(self.output_path), check))
-            self._page(writer, f"programmes/{p.id}/check/index.html", "programme_check",
-                       page_title=f"{p.name}{check.title}", programme=p, check=check)
-
-        # forms: the editable files first (forms/<id>.docx|xlsx), so the pages can state their sizes
-        from . import formfiles
-        self.urls.extend(formfiles.write_all(site.forms, site.by_id["notice"], Path(self.output_path)))
-        self._page(writer, "forms/index.html", "forms", page_title="表单下载")
-        for f in site.forms:
-            self._page(writer, f"forms/{f.id}/index.html", "form", page_title=f.title, form=f)
-
-        self._page(writer, "data/index.html", "data", page_title="开放数据", fields=opendata.FIELD_DOCS)
-        self._page(writer, "site-map/index.html", "site_map", page_title="网站地图")
-        self._page(writer, "search/index.html", "search", page_title="搜索")
+            jobs.append(Job(f"programmes/{p.id}/index.html", "programme", {"page_title": p.name, "programme": p}))
+            check = checks[p.id]
+            jobs.append(Job(f"programmes/{p.id}/check/index.html", "programme_check",
+                            {"page_title": f"{p.name}{check.title}", "programme": p, "check": check}))
+        jobs.append(Job("forms/index.html", "forms", {"page_title": "表单下载"}, site_wide=True))
+        jobs += [Job(f"forms/{f.id}/index.html", "form", {"page_title": f.title, "form": f}) for f in site.forms]
+        jobs.append(Job("data/index.html", "data", {"page_title": "开放数据", "fields": opendata.FIELD_DOCS}, site_wide=True))
+        jobs.append(Job("site-map/index.html", "site_map", {"page_title": "网站地图"}, site_wide=True))
+        jobs.append(Job("search/index.html", "search", {"page_title": "搜索"}, site_wide=True))
         # 404.html is served at any depth: its links are root-relative, not page-relative
-        writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
-                          page_url="404.html", page_title="页面不存在")
+        jobs.append(Job("404.html", "404", {"page_title": "页面不存在"}, site_wide=True, relative_urls=False))
+        return jobs
 
-        out = Path(self.output_path)
-        self.urls.extend(opendata.write_all(site, out))
-        self.urls.append(feeds.write_atom(site, out, self.settings))
-        from . import calendar_files   # notices/<id>.ics, publicity/<id>.ics (icalendar)
-        self.urls.extend(calendar_files.write_all(site, out, self.settings))
-        search_index.write_all(site, out)
+    def _render(self, job: Job) -> str:
+        """What Pelican's Writer.write_file renders for the job (its local context), as text."""
+        local = self.context.copy()
+        local["localsiteurl"] = local.get("localsiteurl")
+        relative = self.settings.get("RELATIVE_URLS", False) if job.relative_urls is None else job.relative_urls
+        if relative:
+            local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(job.save_as))
+        local["output_file"] = job.save_as
+        local["page_url"] = job.url
+        if not job.site_wide:
+            local["registry"] = _WHOLE_SITE_FORBIDDEN
+        local.update(job.kwargs)
+        return self.get_template(job.template).render(local)
+
+    # -- output -----------------------------------------------------------------------------------
+    def generate_output(self, writer):
+        site, cache = self.site, self.cache
+        out = Output(Path(self.output_path), cache.previous_output, cache.published)
+        # what every page may show besides its arguments: the registry's title and demo label,
+        # Pelican's own pages (in the menu)
+        glob = buildcache.key(cache.global_key, site.title, site.demo,
+                              [(pg.url, pg.title) for pg in self.context.get("pages", [])])
+
+        # form files first: the pages state their sizes
+        from . import formfiles
+        forms_key = buildcache.key(glob, site.forms, [site.by_id["notice"][link.id] for f in site.forms
+                                                      for link in f.notices if link.id in site.by_id["notice"]])
+        if not self._reuse_stage(out, "forms", forms_key, lambda sizes: [setattr(f, "file_size", sizes.get(f.id))
+                                                                         for f in site.forms]):
+            files = formfiles.write_all(site.forms, site.by_id["notice"], out)
+            cache.stages["forms"] = (forms_key, files, {f.id: f.file_size for f in site.forms})
+
+        checks = {p.id: eligibility.check_page(p, self.registry.programmes[p.id].criteria) for p in site.programmes}
+        jobs = self._jobs(checks)
+        keys = {}
+        for job in jobs:
+            if not job.site_wide:
+                keys[job.save_as] = buildcache.key(glob, job.template, job.kwargs)
+        site_key = buildcache.key(glob, b"".join(keys[j.save_as] for j in jobs if not j.site_wide))
+        for job in jobs:
+            if job.site_wide:
+                keys[job.save_as] = buildcache.key(site_key, job.template, job.kwargs)
+        cache.pages = keys
+        todo = [job for job in jobs if not (cache.old_pages.get(job.save_as) == keys[job.save_as] and out.reuse(job.save_as))]
+
+        # everything else that changed, in parallel: pages in batches, the search index by type,
+        # open data, calendars, the feed (each stage keyed by the whole site: site_key)
+        tasks, names = [], []
+        stage_work = {f"search:{kind}": (lambda kind=kind: search_index.write_type(site, kind, out))
+                      for kind in search_index.DOCS}
+        stage_work.update({
+            "opendata": lambda: opendata.write_all(site, out),
+            "calendars": lambda: calendar_files.write_all(site, out, self.settings),
+            "feed": lambda: [feeds.write_atom(site, out, self.settings)],
+            "criteria": lambda: [eligibility.write_json(out, c) for c in checks.values()],
+        })
+        reused: dict[str, object] = {}
+        for name, work in stage_work.items():
+            if self._reuse_stage(out, name, site_key, lambda extra, name=name: reused.__setitem__(name, extra)):
+                continue
+            tasks.append(_captured(out, work))
+            names.append(name)
+        for i in range(0, len(todo), JOBS_PER_TASK):
+            batch = todo[i:i + JOBS_PER_TASK]
+            tasks.append(_captured(out, lambda batch=batch: [out.write(j.save_as, self._render(j)) for j in batch]))
+            names.append(None)
+        for name, (files, result) in zip(names, parallel.run_all(tasks)):
+            out.files.update(files)
+            if name:
+                extra = result if name.startswith("search:") else None
+                cache.stages[name] = (site_key, sorted(files), extra)
+                reused[name] = extra
+        search_index.write_manifest(site, out, {k: reused[f"search:{k}"] for k in search_index.DOCS})
         search_index.copy_lunr(out)
-        for page in self.context.get("pages", []):
-            self.urls.append(page.url)
-        feeds.write_sitemap(sorted(set(self.urls)), out, self.settings)
+
+        urls = [job.url for job in jobs] + [page.url for page in self.context.get("pages", [])]
+        feeds.write_sitemap(sorted(set(urls)), out, self.settings)
+        self.rendered, self.reused = len(todo), len(jobs) - len(todo)
+        cache.save(out.files, dict(markdown_safe.USED))
+        logger.info("registry pages: %d rendered, %d unchanged; %d files taken from the previous output",
+                    self.rendered, self.reused, out.linked)
+
+    def _reuse_stage(self, out: Output, name: str, stage_key: bytes, restore) -> bool:
+        """Take a stage's files from the previous output when its key is unchanged."""
+        old = self.cache.stage(name, stage_key)
+        if old is None or not all(out.reuse(rel) for rel in old[0]):
+            return False
+        self.cache.stages[name] = (stage_key, *old)
+        restore(old[1])
+        return True
+
+
+class _WholeSiteForbidden:
+    """`registry` in a record page: its cache key holds only its own arguments (buildcache.py)."""
+    def __getattr__(self, name):
+        raise RuntimeError(f"记录页面不能读取整个登记库（registry.{name}）：请把页面需要的数据作为参数传入（见 buildcache.py）。")
+
+
+_WHOLE_SITE_FORBIDDEN = _WholeSiteForbidden()
+
+
+def _captured(out: Output, work):
+    """A task that returns (the files it wrote, its result), also when run in a forked worker."""
+    def task():
+        saved, out.files = out.files, {}
+        try:
+            result = work()
+            return out.files, result
+        finally:
+            saved.update(out.files)
+            out.files = saved
+    return task

@@ -13,6 +13,7 @@ converting a short text.
 from __future__ import annotations
 
 import html as htmllib
+import hashlib
 import re
 
 import markdown
@@ -36,10 +37,25 @@ _MD = _parser()
 _EMPTY_P = re.compile(r"<p>\s*</p>\n?")
 
 
+# Rendered texts by digest: a build reuses the previous build's (buildcache.py saves MEMO's
+# entries that were USED; the HTML depends only on the text and this module's code).
+MEMO: dict[bytes, str] = {}
+USED: dict[bytes, str] = {}
+
+
 def render(text: str | None, *, shift_headings: int = 1) -> Markup:
     """Markdown -> sanitised HTML.  Headings shift down one level: the page owns <h1>."""
     if not text:
         return Markup("")
+    k = hashlib.blake2b(f"{shift_headings}\0{text}".encode(), digest_size=16).digest()
+    html = MEMO.get(k)
+    if html is None:
+        html = MEMO[k] = _render(text, shift_headings)
+    USED[k] = html
+    return Markup(html)
+
+
+def _render(text: str, shift_headings: int) -> str:
     _MD.reset()
     html = _MD.convert(text)
     for level in range(5, 0, -1) if shift_headings else ():
@@ -48,7 +64,7 @@ def render(text: str | None, *, shift_headings: int = 1) -> Markup:
     clean = nh3.clean(html, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
                       attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer")
-    return Markup(_EMPTY_P.sub("", clean))   # a paragraph that held only removed HTML
+    return _EMPTY_P.sub("", clean)   # a paragraph that held only removed HTML
 
 
 def plain(text: str | None, limit: int = 160, *, html: str | None = None) -> str:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from .views import NoticeView, PlatformView, PublicityView, Site
+from .output import emit
 
 # (file, field, meaning) — shown on /data/ and checked by a test against the files
 FIELD_DOCS = [
@@ -104,10 +105,7 @@ def platforms_csv(platforms: list[PlatformView]) -> str:
 
 
 def write(out: Path, rel: str, text: str) -> str:
-    path = out / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8", newline="")
-    return rel
+    return emit(out, rel, text)
 
 
 def write_all(site: Site, out: Path) -> list[str]:

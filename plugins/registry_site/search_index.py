@@ -39,6 +39,7 @@ from . import markdown_safe
 from .search_lunr import ShardedBuilder
 from .search_tokens import index_tokens, t2s_string, t2s_table
 from .views import Site
+from .output import emit
 
 LUNR_JS_VERSION = "2.3.9"
 CHUNK = 64                  # result entries per file
@@ -180,42 +181,49 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_all(site: Site, out: Path, common_min: int | None = None) -> list[str]:
-    """Write search/ for the site; returns the paths written (relative to out)."""
-    table = t2s_table()
-    root = out / "search"
-    manifest = {"lunr": LUNR_JS_VERSION, "as_of": str(site.as_of), "t2s": "",
-                "programmes": {p.id: p.name for p in site.programmes}, "types": {}}
-    written = []
+def write_type(site: Site, kind: str, out, common_min: int | None = None, table: dict | None = None) -> dict:
+    """Write search/<kind>/ (shards, bitmaps, entries); returns the manifest's entry for the type,
+    with the files written ("files") and the characters its terms use ("chars").  The types are
+    independent, so a build can write them in parallel (generator.py) and then the manifest."""
+    table = t2s_table() if table is None else table
+    docs = DOCS[kind](site)
+    fields = FIELDS[kind]
+    index = build_index(docs, fields, table, common_min) if docs else TypeIndex(1, {}, [])
     chars: set[str] = set()
-    for kind, make in DOCS.items():
-        docs = make(site)
-        fields = FIELDS[kind]
-        index = build_index(docs, fields, table, common_min) if docs else TypeIndex(1, {}, [])
-        for data in index.data.values():
-            chars.update(*(term for term, _ in data["invertedIndex"]))
-        chars.update(*(t for t, _ in index.common))
-        folder = root / kind
-        folder.mkdir(parents=True, exist_ok=True)
-        for k, data in index.data.items():
-            (folder / f"s{k}.json").write_text(_dump(data), "utf-8")
-            written.append(f"search/{kind}/s{k}.json")
-        for i, (token, bits) in enumerate(index.common):
-            (folder / f"c{i}.json").write_text(_dump({"t": token, "b": base64.b64encode(bits).decode()}), "utf-8")
-            written.append(f"search/{kind}/c{i}.json")
-        chunk = CHUNKS.get(kind, CHUNK)
-        for c in range(0, len(docs), chunk):
-            (folder / f"d{c // chunk}.json").write_text(_dump([d.entry for d in docs[c:c + chunk]]), "utf-8")
-            written.append(f"search/{kind}/d{c // chunk}.json")
-        manifest["types"][kind] = {"label": TYPE_LABELS[kind], "docs": len(docs), "chunk": chunk, "shards": index.shards,
-                                   "present": sorted(index.data), "common": [t for t, _ in index.common],
-                                   "fields": {k: label for k, _, label in fields}}
+    for data in index.data.values():
+        chars.update(*(term for term, _ in data["invertedIndex"]))
+    chars.update(*(t for t, _ in index.common))
+    written = []
+    for k, data in index.data.items():
+        written.append(emit(out, f"search/{kind}/s{k}.json", _dump(data)))
+    for i, (token, bits) in enumerate(index.common):
+        written.append(emit(out, f"search/{kind}/c{i}.json", _dump({"t": token, "b": base64.b64encode(bits).decode()})))
+    chunk = CHUNKS.get(kind, CHUNK)
+    for c in range(0, len(docs), chunk):
+        written.append(emit(out, f"search/{kind}/d{c // chunk}.json", _dump([d.entry for d in docs[c:c + chunk]])))
+    return {"label": TYPE_LABELS[kind], "docs": len(docs), "chunk": chunk, "shards": index.shards,
+            "present": sorted(index.data), "common": [t for t, _ in index.common],
+            "fields": {k: label for k, _, label in fields}, "files": written, "chars": "".join(sorted(chars))}
+
+
+def write_manifest(site: Site, out, types: dict[str, dict]) -> str:
+    """search/manifest.json from write_type's entries (in DOCS order)."""
+    table = t2s_table()
+    chars = set("".join(types[k]["chars"] for k in DOCS))
+    manifest = {"lunr": LUNR_JS_VERSION, "as_of": str(site.as_of), "t2s": "",
+                "programmes": {p.id: p.name for p in site.programmes},
+                "types": {k: {f: v for f, v in types[k].items() if f not in ("files", "chars")} for k in DOCS}}
     # The browser needs only the traditional characters whose simplified form is in some
     # record: any other one finds nothing converted or not (a third of the manifest's weight).
     manifest["t2s"] = t2s_string({t: s for t, s in table.items() if s in chars})
-    (root / "manifest.json").write_text(_dump(manifest), "utf-8")
-    written.append("search/manifest.json")
-    return written
+    return emit(out, "search/manifest.json", _dump(manifest))
+
+
+def write_all(site: Site, out, common_min: int | None = None) -> list[str]:
+    """Write search/ for the site; returns the paths written (relative to out)."""
+    table = t2s_table()
+    types = {kind: write_type(site, kind, out, common_min, table) for kind in DOCS}
+    return [f for t in types.values() for f in t["files"]] + [write_manifest(site, out, types)]
 
 
 LUNR_JS = Path(__file__).resolve().parents[2] / "node_modules" / "lunr"
@@ -234,7 +242,4 @@ def copy_lunr(out: Path, source: Path = LUNR_JS) -> str:
         raise LunrMissing(f"找不到 lunr.js（{source}）：请在项目目录运行 npm ci（make html 会自动安装）。") from None
     if version != LUNR_JS_VERSION:
         raise LunrMissing(f"lunr.js 版本是 {version}，本站的索引需要 {LUNR_JS_VERSION}：请运行 npm ci。")
-    target = out / "theme" / "js" / "lunr.min.js"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(code)
-    return "theme/js/lunr.min.js"
+    return emit(out, "theme/js/lunr.min.js", code)

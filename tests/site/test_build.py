@@ -32,7 +32,9 @@ def previous_site(out: Path) -> dict[str, bytes]:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+    """Temporary folders a build left beside the output (its cache, .<name>.cache, is kept on purpose)."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name.startswith(f".{out.name}.") and p.name != f".{out.name}.cache")
 
 
 # -- atomic ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import datetime as dt
 from pathlib import Path
 
 from .docx_form import render_docx
+from ..output import emit
 from .reproducible import stamp
 from .xlsx_form import render_xlsx
 
@@ -78,9 +79,7 @@ def write_all(forms: list, notices_by_id: dict, out: Path) -> list[str]:
                           day=source_day(f, notices_by_id))
         except Exception as exc:   # a record the renderer cannot lay out: stop the build, say which
             raise FormFileError(f"表单“{f.title}”（forms/{f.id}.yaml）无法生成 {f.format} 文件：{exc}") from exc
-        target = out / f.file_url
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        emit(out, f.file_url, data)
         f.file_size = len(data)
         written.append(f.file_url)
     return written

@@ -1,0 +1,138 @@
+"""The build cache: what a rebuild may take from the previous output instead of computing it.
+
+Kept beside the output, never inside it (nothing of it is published): `.<output>.cache/`
+next to OUTPUT, written by a build that succeeded and swapped in together with the output
+(build.py), so the state always describes the folder that is published.  It holds
+  - for every file of the previous output, its digest and size (output.Output links a file
+    instead of writing it when the new bytes are the same);
+  - for every page, the key it was rendered from; for every other stage (search index by
+    type, open data, calendars, feed, form files) its key and its files;
+  - the sanitised HTML of every Markdown text (markdown_safe), by the text's digest.
+
+A key is a content hash of everything the page or stage reads:
+  - the global key: the theme (templates and static files), the plugin's code, lunr.js,
+    the library versions, the settings the templates see, and the "as of" date;
+  - a record page's own template arguments, pickled (the view models hold every value
+    the page shows: statuses, linked titles, dates);
+  - for the site-wide pages (home, lists of programmes and forms, site map) and the data
+    stages: the keys of all record pages together, i.e. every view model of the build.
+Record pages never read the whole site (their templates get only their own arguments),
+which is what makes their key complete; tests/site/test_incremental.py builds after
+changes with and without the cache and requires byte-identical output.
+
+Anything unreadable or from another version of the format is ignored: a rebuild then
+simply does all the work.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from importlib import metadata
+from pathlib import Path
+
+FORMAT = 1
+STATE = "state.pickle"
+NEXT = "state.next.pickle"
+ROOT = Path(__file__).resolve().parents[2]
+_LIBRARIES = ("pelican", "Jinja2", "Markdown", "nh3", "MarkupSafe", "OpenCC", "icalendar", "python-docx", "openpyxl",
+              "lunr", "chinesecalendar")
+
+
+def _hash_tree(h, folder: Path) -> None:
+    for dirpath, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = Path(dirpath, name)
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def _plain(value) -> bool:
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def global_key(settings, as_of, theme: Path, lunr_js: Path) -> bytes:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{FORMAT}|{sys.version}|{as_of}|".encode())
+    for lib in _LIBRARIES:
+        try:
+            h.update(f"{lib}={metadata.version(lib)}|".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{lib}=?|".encode())
+    _hash_tree(h, Path(theme))
+    _hash_tree(h, ROOT / "plugins")
+    for name in ("lunr.min.js", "package.json"):
+        path = Path(lunr_js) / name
+        h.update(path.read_bytes() if path.exists() else b"-")
+    # every setting a template could read (values of plain types; paths of this build excluded)
+    plain = {k: v for k, v in settings.items() if k.isupper() and _plain(v)
+             and k not in ("OUTPUT_PATH", "CACHE_PATH", "REGISTRY_CACHE_DIR", "REGISTRY_PREVIOUS_OUTPUT")}
+    h.update(repr(sorted(plain.items())).encode())
+    return h.digest()
+
+
+def key(*parts) -> bytes:
+    """A key from bytes and picklable values (view models)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else pickle.dumps(part, protocol=5))
+    return h.digest()
+
+
+class BuildCache:
+    """The previous build's state (empty when there is none) and the new one being recorded."""
+
+    def __init__(self, folder: Path | None, previous_output: Path | None, global_key: bytes):
+        self.folder = Path(folder) if folder else None
+        self.previous_output = previous_output if previous_output and Path(previous_output).is_dir() else None
+        self.global_key = global_key
+        old = self._read(STATE) if self.folder and self.previous_output else None
+        if not old or old.get("format") != FORMAT:
+            old = {}
+        self.same_code = old.get("global") == global_key
+        self.published: dict[str, tuple[str, int]] = old.get("files", {})
+        self.old_pages: dict[str, bytes] = old.get("pages", {}) if self.same_code else {}
+        self.old_stages: dict[str, tuple] = old.get("stages", {}) if self.same_code else {}
+        self.markdown: dict[bytes, str] = old.get("markdown", {}) if self.same_code else {}
+        self.pages: dict[str, bytes] = {}
+        self.stages: dict[str, tuple] = {}
+
+    def _read(self, name: str):
+        try:
+            with open(self.folder / name, "rb") as f:
+                return pickle.load(f)
+        except Exception:      # missing, truncated, another format: start afresh
+            return None
+
+    def stage(self, name: str, stage_key: bytes):
+        """The previous (files, extra) of a stage when its key is unchanged, else None."""
+        old = self.old_stages.get(name)
+        return old[1:] if old and old[0] == stage_key else None
+
+    def save(self, files: dict, markdown_used: dict) -> None:
+        """Write the new state beside the current one; build.py makes it current after the swap."""
+        if not self.folder:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        state = {"format": FORMAT, "global": self.global_key, "files": files, "pages": self.pages,
+                 "stages": self.stages, "markdown": markdown_used}
+        with open(self.folder / NEXT, "wb") as f:
+            pickle.dump(state, f, protocol=5)
+
+
+def commit(folder: Path) -> None:
+    """The output was swapped in: its state becomes the current one."""
+    nxt = Path(folder) / NEXT
+    if nxt.exists():
+        os.replace(nxt, Path(folder) / STATE)
+
+
+def discard(folder: Path) -> None:
+    (Path(folder) / NEXT).unlink(missing_ok=True)

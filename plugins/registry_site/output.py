@@ -1,0 +1,80 @@
+"""Output: every file of a build goes through here, so a rebuild can reuse what did not change.
+
+A build writes into a fresh folder that replaces the published one only when it succeeded
+(build.py).  With a cache (buildcache.py) the previous output is the baseline: a file whose
+new bytes equal what was published is hard-linked from there instead of written, and a
+stage whose inputs are unchanged is not computed at all (`reuse`).  Nothing in the fresh
+folder is ever written twice or written through a link, so the published folder is never
+touched before the swap: a failed build still leaves it exactly as it was.
+
+`emit(out, rel, data)` accepts a plain folder too (tests, benchmarks): then it just writes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Output:
+    def __init__(self, root: Path, previous: Path | None = None, published: dict[str, tuple[str, int]] | None = None):
+        self.root = Path(root)
+        self.previous = Path(previous) if previous else None
+        self.published = published or {}     # rel -> (digest, size) of the previous output's files
+        self.files: dict[str, tuple[str, int]] = {}   # what this build produced
+        self.linked = 0                       # files taken from the previous output
+
+    def _target(self, rel: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def write(self, rel: str, data: bytes | str) -> str:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        entry = (digest(data), len(data))
+        self.files[rel] = entry
+        if self.published.get(rel) == entry and self._link(rel, entry[1]):
+            return rel            # the same bytes are published already: no write
+        path = self._target(rel)
+        path.unlink(missing_ok=True)   # never write through a link into the previous output
+        path.write_bytes(data)
+        return rel
+
+    def reuse(self, rel: str) -> bool:
+        """Take `rel` unchanged from the previous output (a cached stage or page); False if it is
+        missing there or not what the cache recorded, and the caller must produce it."""
+        entry = self.published.get(rel)
+        if entry is None or not self._link(rel, entry[1]):
+            return False
+        self.files[rel] = entry
+        return True
+
+    def _link(self, rel: str, size: int | None = None) -> bool:
+        if self.previous is None:
+            return False
+        old = self.previous / rel
+        try:
+            if size is not None and old.stat().st_size != size:
+                return False
+            target = self._target(rel)
+            target.unlink(missing_ok=True)
+            os.link(old, target)
+        except OSError:
+            return False
+        self.linked += 1
+        return True
+
+
+def emit(out, rel: str, data: bytes | str) -> str:
+    """Write `rel` under `out` (an Output or a folder); returns rel."""
+    if isinstance(out, Output):
+        return out.write(rel, data)
+    path = Path(out) / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return rel

@@ -1,0 +1,47 @@
+"""Run a build's independent tasks on all cores: forked workers, results back to the parent.
+
+The tasks are closures over the generator's view models, which are large and not worth
+pickling: a forked worker inherits them (copy-on-write) and sends back only its small
+result (the files it wrote and their digests).  `gc.freeze()` keeps the workers' garbage
+collector from touching, and so copying, every inherited object.  An exception in a task
+is raised again in the parent, so a failed page still fails the whole build.
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from typing import Callable
+
+_TASKS: list[Callable[[], object]] = []
+
+
+def _run(i: int):
+    return _TASKS[i]()
+
+
+def workers() -> int:
+    """REGISTRY_WORKERS in the environment, else one per core the process may use."""
+    env = os.environ.get("REGISTRY_WORKERS")
+    if env:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:   # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def run_all(tasks: list[Callable[[], object]], jobs: int | None = None) -> list:
+    """Results of `tasks`, in order; in forked workers when there are several cores and tasks."""
+    global _TASKS
+    jobs = workers() if jobs is None else jobs
+    if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [t() for t in tasks]
+    _TASKS = tasks
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+            return pool.map(_run, range(len(tasks)), chunksize=1)
+    finally:
+        _TASKS = []
+        gc.unfreeze()

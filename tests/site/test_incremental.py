@@ -1,0 +1,113 @@
+"""Rebuilds that reuse the previous output (buildcache.py) publish exactly what a clean build does.
+
+Each test builds the demo registry, changes it as staff would (a platform renamed, a notice
+added, a text edited, the day moving on, a broken record fixed), rebuilds with the cache and
+compares every byte with a clean build of the same records into another folder.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitekit import EXAMPLES, REGISTRY, build_into, day
+from test_build import snapshot
+
+AS_OF = day("2026-11-20")
+PLATFORM = "platforms/demo-ha-wancheng-info.yaml"
+UNTOUCHED_PAGE = "platforms/demo-js-huqiu-design/index.html"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """The demo registry (and the registry it extends) in a writable folder."""
+    shutil.copytree(REGISTRY, tmp_path / "registry")
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    return tmp_path
+
+
+def same_as_clean(ws: Path, out: Path, as_of=AS_OF):
+    clean = ws / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    assert build_into(ws / "examples", clean, as_of, cache=False) == 0
+    cached, fresh = snapshot(out), snapshot(clean)
+    assert sorted(cached) == sorted(fresh)
+    differing = [name for name in fresh if cached[name] != fresh[name]]
+    assert differing == []
+
+
+def edit(path: Path, old: str, new: str):
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_rebuild_after_changes_equals_a_clean_build_and_reuses_unchanged_pages(workspace):
+    ws, out = workspace, workspace / "output"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert (ws / ".output.cache").is_dir() and not (out / ".output.cache").exists()   # never published
+    untouched = os.stat(out / UNTOUCHED_PAGE).st_ino
+
+    edit(ws / "examples" / PLATFORM, "南阳宛城中小企业信息服务平台", "南阳宛城区中小企业数字化服务平台")
+    notice = (ws / "examples/notices/demo-henan-2026-call.yaml").read_text("utf-8")
+    (ws / "examples/notices/demo-henan-2027-call.yaml").write_text(
+        notice.replace("2026", "2027").replace("2027-", "2026-"), "utf-8")
+    edit(ws / "examples/notices/demo-xuchang-2026-call.yaml", "\n", "\n")   # a no-op save
+
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    same_as_clean(ws, out)
+    page = (out / "platforms/demo-ha-wancheng-info/index.html").read_text("utf-8")
+    assert "南阳宛城区中小企业数字化服务平台" in page
+    assert "南阳宛城区中小企业数字化服务平台" in (out / "data/platforms.json").read_text("utf-8")
+    assert (out / "notices/demo-henan-2027-call/index.html").is_file()
+    # the page of a platform nothing touched was taken from the previous output, not rendered again
+    assert os.stat(out / UNTOUCHED_PAGE).st_ino == untouched
+
+
+def test_a_new_day_rebuilds_what_the_date_changes(workspace):
+    ws, out = workspace, workspace / "output"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    later = day("2027-01-05")            # titles expire at the year's end; deadlines pass
+    assert build_into(ws / "examples", out, later) == 0
+    same_as_clean(ws, out, later)
+
+
+def test_a_failed_build_keeps_the_output_and_its_cache_in_step(workspace):
+    ws, out = workspace, workspace / "output"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    before = snapshot(out)
+    record = ws / "examples" / PLATFORM
+    good = record.read_text("utf-8")
+    record.write_text(good.replace('region: "411302"', 'region: "999999"'), "utf-8")
+    assert build_into(ws / "examples", out, AS_OF) == 1
+    assert snapshot(out) == before
+    record.write_text(good.replace("南阳示例信息技术有限公司", "南阳示例数字科技有限公司"), "utf-8")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    same_as_clean(ws, out)
+
+
+def test_a_damaged_cache_or_output_only_costs_time(workspace):
+    ws, out = workspace, workspace / "output"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    (ws / ".output.cache" / "state.pickle").write_bytes(b"not a pickle")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    same_as_clean(ws, out)
+    # files removed or edited by hand in the published folder are produced again
+    (out / UNTOUCHED_PAGE).unlink()
+    (out / "data/platforms.csv").write_text("被手工改过", "utf-8")
+    (out / "search/manifest.json").unlink()
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    same_as_clean(ws, out)
+
+
+def test_settings_are_part_of_the_key(workspace):
+    ws, out = workspace, workspace / "output"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    renamed = {"SITENAME": "许昌市中小企业公共服务示范平台公开登记库"}
+    assert build_into(ws / "examples", out, AS_OF, overrides=renamed) == 0
+    clean = ws / "clean"
+    assert build_into(ws / "examples", clean, AS_OF, overrides=renamed, cache=False) == 0
+    assert snapshot(out) == snapshot(clean)
+    assert "许昌市中小企业公共服务示范平台公开登记库" in (out / UNTOUCHED_PAGE).read_text("utf-8")
