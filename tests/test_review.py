@@ -320,3 +320,27 @@ def test_python_m_sme_registry_review(repo):
                           cwd=repo.root.parent, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert DELETED in proc.stdout
+
+
+def test_star_rating_and_retired_form(repo):
+    repo.replace(JS, "      - {on: 2019-05-31, type: re_evaluation, result: pass, star: 4}\n",
+                 "      - {on: 2019-05-31, type: re_evaluation, result: pass, star: 4}\n"
+                 "      - {on: 2024-05-31, type: re_evaluation, result: pass, star: 5}\n")
+    repo.replace("forms/xuchang-recommendation-form.yaml", "format: docx\n",
+                 "format: docx\npublished: false\nunpublished_reason: 新办法施行后不再使用。\n")
+    review = review_of(repo)
+    js = review.of("platform", "changed")[0]
+    assert js.lines == ["江苏省中小企业公共服务星级平台 2012年认定：新增事件 2024年5月31日 复评 合格 5星"]
+    assert js.statuses == ["江苏省中小企业公共服务星级平台 2012年认定：星级 4星 → 5星"]
+    assert review.of("form", "changed")[0].lines == ["发布状态：发布 → 停止发布", "未发布原因：新增"]
+    # the validator still wants the blocks of an unpublished form emptied: the review fails on it
+    assert [p.rule for p in review.errors] == ["form.unpublished-blocks"] and review.exit_code == 1
+
+
+def test_deleted_platform_shows_the_titles_it_took_away(repo):
+    repo.remove(JS)
+    review = review_of(repo)
+    gone = review.of("platform", "removed")[0]
+    assert gone.statuses == ["江苏省中小企业公共服务星级平台 2012年认定：认定记录已删除（原为 有效）"]
+    assert review.attention[0].startswith("平台“南京市玄武区中小企业综合服务平台”（js-xuanwu-service-hub）被删除。")
+    assert review.exit_code == 1

@@ -358,7 +358,7 @@ def _form(old, new, o_reg, n_reg) -> list[str]:
     pub = lambda v: "发布" if v else "停止发布"   # noqa: E731
     return (_value("标题", old.title, new.title)
             + _value("认定项目", old.programme, new.programme, _named(n_reg.programmes, "name"))
-            + _value("格式", old.format, new.format, str.upper) + _value("发布", old.published, new.published, pub)
+            + _value("格式", old.format, new.format, str.upper) + _value("发布状态", old.published, new.published, pub)
             + _text("未发布原因", old.unpublished_reason, new.unpublished_reason)
             + _value("原件名称", old.source_name, new.source_name)
             + _text("封面", old.cover, new.cover) + _text("表格内容", old.blocks, new.blocks)
