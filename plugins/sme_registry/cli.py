@@ -118,7 +118,8 @@ def cmd_summary_table(args) -> int:
 
 
 def cmd_review(args) -> int:
-    """The working tree's registry (committed or not, untracked files included) against BASE."""
+    """The working tree's registry (committed or not, untracked files included) against BASE.
+    Exit 0: nothing to fix; 1: validation errors or a deleted published record; 2: Git cannot give BASE."""
     from . import review as rv
     from .gitrev import GitError, registry_at
     try:

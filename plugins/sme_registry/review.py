@@ -8,8 +8,13 @@
 Chinese: 「名称：A → B」), removed.  Statuses and validity windows come from `lifecycle`
 computed at the same `as_of` for both sides, so 「有效 → 已撤销」 means this change revoked
 the title, not that time passed.  Removing a published record is a problem (ids are
-permanent URLs: retire a record, never delete it), and so are validation errors in the
-new state: both make `exit_code` 1.  Pure: no Git, no files; `gitrev.py` gets the base.
+permanent URLs: retire a record, never delete it; a renamed file is a deletion too), and
+so are validation errors in the new state, whether or not the base already had them (a
+registry with errors publishes nothing): both make `exit_code` 1.  The report says how many
+of the errors the base already had.  Pure: no Git, no files; `gitrev.py` gets the base and
+the CLI (`review`) compares it with the working tree — HEAD plus uncommitted and untracked
+files, what staff see before committing.  Both sides are checked with the project's current
+schemas (registry/schema of the working tree).
 """
 from __future__ import annotations
 
