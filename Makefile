@@ -17,7 +17,7 @@ APT_GET  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 export PYTHONPATH := $(CURDIR)/plugins
 export PYTHONHASHSEED := 0
 
-.PHONY: setup validate html serve test bench status clean publish browser office summary-table
+.PHONY: setup validate html serve test bench status clean publish browser office summary-table review
 
 setup: $(STAMP)
 
@@ -66,6 +66,13 @@ office:
 summary-table: $(STAMP)
 	@test -n "$(PROGRAMME)" || { echo "用法：make summary-table PROGRAMME=henan-province YEAR=2024 [PUBLICITY=公示名单编号] [FILE=输出.xlsx] [REGISTRY=examples]"; exit 2; }
 	$(PY) -m sme_registry summary-table $(REGISTRY) --programme $(PROGRAMME) $(if $(YEAR),--year $(YEAR)) $(if $(PUBLICITY),--publicity $(PUBLICITY)) $(if $(FILE),--output "$(FILE)") --as-of $(AS_OF)
+
+# Reviewers: what the working tree's registry (committed or not) changes against BASE, in words;
+# exit 1 on validation errors or a deleted published record.  FORMAT=markdown for a merge-request comment.
+#   make review BASE=origin/main [FORMAT=markdown] [REGISTRY=examples] [AS_OF=2024-11-20]
+review: $(STAMP)
+	@test -n "$(BASE)" || { echo "用法：make review BASE=origin/main [FORMAT=markdown] [REGISTRY=examples]（BASE：对比的分支名或提交号）"; exit 2; }
+	$(PY) -m sme_registry review $(REGISTRY) --base "$(BASE)" --as-of $(AS_OF) $(if $(FORMAT),--format $(FORMAT))
 
 validate: $(STAMP)
 	$(PY) -m sme_registry validate $(REGISTRY) --as-of $(AS_OF)

@@ -4,6 +4,7 @@
     python -m sme_registry status   [REGISTRY] [--as-of DATE] [--within DAYS]
     python -m sme_registry new TYPE [--registry REGISTRY] [--id ID]
     python -m sme_registry summary-table [REGISTRY] --programme ID [--year YYYY] [--publicity ID] [--output FILE]
+    python -m sme_registry review [REGISTRY] --base REV [--as-of DATE] [--format text|markdown]
 """
 from __future__ import annotations
 
@@ -116,6 +117,25 @@ def cmd_summary_table(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    """The working tree's registry (committed or not, untracked files included) against BASE.
+    Exit 0: nothing to fix; 1: validation errors or a deleted published record; 2: Git cannot give BASE."""
+    from . import review as rv
+    from .gitrev import GitError, registry_at
+    try:
+        with registry_at(args.base, args.registry) as base:
+            old = load_registry(base.root, as_of=args.as_of)
+            new = load_registry(Path(args.registry), as_of=args.as_of)
+            result = rv.diff_registries(old, new, args.as_of)
+    except GitError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    result.base_label = f"{args.base}（{base.commit[:12]}）"
+    result.registry_label = f"{args.registry}（工作区，含未提交的改动）"
+    print(rv.RENDERERS[args.format](result))
+    return result.exit_code
+
+
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
         raise argparse.ArgumentTypeError(f"年度“{text}”不对，要写四位数字，例如 2024")
@@ -154,6 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default=None, help="输出的 .xlsx 文件（默认：表名.xlsx，在当前目录）")
     p.add_argument("--as-of", type=_date, default=None, help="写入文件属性的日期（默认上海时间今天）")
     p.set_defaults(func=cmd_summary_table)
+
+    p = sub.add_parser("review", help="用中文说明工作区的登记库相对某个版本改了什么（供审核合并请求）")
+    p.add_argument("registry", nargs="?", default="registry")
+    p.add_argument("--base", required=True, help="对比的版本：分支名或提交号，例如 origin/main")
+    p.add_argument("--as-of", type=_date, default=None, help="两边都按哪一天计算状态（默认上海时间今天）")
+    p.add_argument("--format", choices=["text", "markdown"], default="text",
+                   help="text：终端阅读；markdown：贴到合并请求的评论")
+    p.set_defaults(func=cmd_review)
     return parser
 
 
