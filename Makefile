@@ -17,7 +17,7 @@ APT_GET  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 export PYTHONPATH := $(CURDIR)/plugins
 export PYTHONHASHSEED := 0
 
-.PHONY: setup validate html serve test bench status clean publish browser office summary-table
+.PHONY: setup validate html serve test bench status clean publish require-siteurl browser office summary-table codeowners
 
 setup: $(STAMP)
 
@@ -90,5 +90,18 @@ bench: $(STAMP) $(NODE_STAMP)
 clean:
 	rm -rf $(OUTPUT) .pytest_cache
 
-publish: $(STAMP) $(NODE_STAMP)
-	$(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT) --settings publishconf.py
+# Production build (publishconf.py): absolute links need the site's real address.  The CI workflows
+# (.github/workflows/site.yml, .gitlab-ci.yml) set SITEURL; REGISTRY_REPO_URL defaults to the CI's
+# repository address (see publishconf.py).  The check comes first so nothing is installed or built without it.
+publish: require-siteurl $(STAMP) $(NODE_STAMP)
+	SITEURL="$(SITEURL)" $(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT) --settings publishconf.py
+
+require-siteurl:
+	@case "$(SITEURL)" in \
+	  http://?*|https://?*) ;; \
+	  *) echo "错误：正式发布需要网站的完整地址 SITEURL（以 https:// 开头），例如："; \
+	     echo "  SITEURL=https://sme.gxt.example.gov.cn make publish"; \
+	     echo "  make publish SITEURL=https://sme.gxt.example.gov.cn OUTPUT=public"; \
+	     echo "SITEURL 用于页面的规范链接（canonical）、订阅源和网站地图；本机预览请用 make html 或 make serve。"; \
+	     exit 2;; \
+	esac
