@@ -67,6 +67,12 @@ summary-table: $(STAMP)
 	@test -n "$(PROGRAMME)" || { echo "用法：make summary-table PROGRAMME=henan-province YEAR=2024 [PUBLICITY=公示名单编号] [FILE=输出.xlsx] [REGISTRY=examples]"; exit 2; }
 	$(PY) -m sme_registry summary-table $(REGISTRY) --programme $(PROGRAMME) $(if $(YEAR),--year $(YEAR)) $(if $(PUBLICITY),--publicity $(PUBLICITY)) $(if $(FILE),--output "$(FILE)") --as-of $(AS_OF)
 
+# Staff: CODEOWNERS from the programmes and codeowners.yaml (who reviews which records)
+#   make codeowners            regenerate CODEOWNERS;   make codeowners CHECK=1   fail when it is stale (CI)
+#   FLAVOUR=gitea for a Gitea host (regular-expression rules)
+codeowners: $(STAMP)
+	$(PY) -m sme_registry codeowners $(REGISTRY) --owners codeowners.yaml --output CODEOWNERS $(if $(CHECK),--check) $(if $(FLAVOUR),--flavour $(FLAVOUR))
+
 validate: $(STAMP)
 	$(PY) -m sme_registry validate $(REGISTRY) --as-of $(AS_OF)
 
