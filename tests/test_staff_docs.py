@@ -149,3 +149,13 @@ def test_yaml_examples_parse_and_use_only_contract_fields():
                     yield from keys(v)
         unknown = set(keys(data)) - known
         assert unknown == set(), (unknown, block)
+
+
+@pytest.mark.parametrize("name", sorted(TEXT))
+def test_code_blocks_render_as_code(name):
+    # Python-Markdown (the site's renderer) does not render fences nested in list items
+    import markdown
+    body = TEXT[name].split("\n\n", 1)[1]
+    html = markdown.markdown(body, extensions=["markdown.extensions.extra", "markdown.extensions.toc"])
+    assert "```" not in html
+    assert html.count("<pre>") >= body.count("```yaml") + body.count("```sh")
