@@ -17,7 +17,7 @@ APT_GET  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 export PYTHONPATH := $(CURDIR)/plugins
 export PYTHONHASHSEED := 0
 
-.PHONY: setup validate html serve test bench status clean publish browser office summary-table review
+.PHONY: setup validate html serve test bench status clean publish require-siteurl browser office summary-table review codeowners
 
 setup: $(STAMP)
 
@@ -74,6 +74,12 @@ review: $(STAMP)
 	@test -n "$(BASE)" || { echo "用法：make review BASE=origin/main [FORMAT=markdown] [REGISTRY=examples]（BASE：对比的分支名或提交号）"; exit 2; }
 	$(PY) -m sme_registry review $(REGISTRY) --base "$(BASE)" --as-of $(AS_OF) $(if $(FORMAT),--format $(FORMAT))
 
+# Staff: CODEOWNERS from the programmes and codeowners.yaml (who reviews which records)
+#   make codeowners            regenerate CODEOWNERS;   make codeowners CHECK=1   fail when it is stale (CI)
+#   FLAVOUR=gitea for a Gitea host (regular-expression rules)
+codeowners: $(STAMP)
+	$(PY) -m sme_registry codeowners $(REGISTRY) --owners codeowners.yaml --output CODEOWNERS $(if $(CHECK),--check) $(if $(FLAVOUR),--flavour $(FLAVOUR))
+
 validate: $(STAMP)
 	$(PY) -m sme_registry validate $(REGISTRY) --as-of $(AS_OF)
 
@@ -97,5 +103,18 @@ bench: $(STAMP) $(NODE_STAMP)
 clean:
 	rm -rf $(OUTPUT) .pytest_cache
 
-publish: $(STAMP) $(NODE_STAMP)
-	$(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT) --settings publishconf.py
+# Production build (publishconf.py): absolute links need the site's real address.  The CI workflows
+# (.github/workflows/site.yml, .gitlab-ci.yml) set SITEURL; REGISTRY_REPO_URL defaults to the CI's
+# repository address (see publishconf.py).  The check comes first so nothing is installed or built without it.
+publish: require-siteurl $(STAMP) $(NODE_STAMP)
+	SITEURL="$(SITEURL)" $(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT) --settings publishconf.py
+
+require-siteurl:
+	@case "$(SITEURL)" in \
+	  http://?*|https://?*) ;; \
+	  *) echo "错误：正式发布需要网站的完整地址 SITEURL（以 https:// 开头），例如："; \
+	     echo "  SITEURL=https://sme.gxt.example.gov.cn make publish"; \
+	     echo "  make publish SITEURL=https://sme.gxt.example.gov.cn OUTPUT=public"; \
+	     echo "SITEURL 用于页面的规范链接（canonical）、订阅源和网站地图；本机预览请用 make html 或 make serve。"; \
+	     exit 2;; \
+	esac

@@ -5,6 +5,8 @@
     python -m sme_registry new TYPE [--registry REGISTRY] [--id ID]
     python -m sme_registry summary-table [REGISTRY] --programme ID [--year YYYY] [--publicity ID] [--output FILE]
     python -m sme_registry review [REGISTRY] --base REV [--as-of DATE] [--format text|markdown]
+
+    python -m sme_registry codeowners [REGISTRY] [--owners codeowners.yaml] [--output CODEOWNERS] [--check]
 """
 from __future__ import annotations
 
@@ -136,6 +138,42 @@ def cmd_review(args) -> int:
     return result.exit_code
 
 
+def cmd_codeowners(args) -> int:
+    import difflib
+
+    from . import codeowners as co
+    reg = load_registry(Path(args.registry), check_rules=False)
+    if reg.problems.errors:
+        print(as_text(reg.problems))
+        print("登记库有错误，未生成 CODEOWNERS。请先运行 make validate 并修正。", file=sys.stderr)
+        return 1
+    out = Path(args.output)
+    try:
+        owners = co.read_owners(Path(args.owners), reg)
+        text = co.render(reg, owners, out.parent, flavour=args.flavour, owners_file=Path(args.owners).name)
+    except co.OwnersError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    current = out.read_text("utf-8") if out.is_file() else None
+    if args.check:
+        if current == text:
+            print(f"{out} 与登记库和 {args.owners} 一致。")
+            return 0
+        why = "不存在" if current is None else "已过期（与登记库或审核人对照表不一致）"
+        print(f"错误：{out} {why}。请运行 make codeowners 重新生成并提交。", file=sys.stderr)
+        diff = difflib.unified_diff((current or "").splitlines(), text.splitlines(),
+                                    f"{out}（已提交）", f"{out}（应为）", lineterm="")
+        print("\n".join(diff))
+        return 1
+    if current == text:
+        print(f"{out} 已是最新，未改动。")
+        return 0
+    out.write_text(text, "utf-8")
+    rules = sum(1 for ln in text.splitlines() if ln and not ln.startswith("#"))
+    print(f"已写入 {out}（{rules} 条规则）。请检查后提交。")
+    return 0
+
+
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
         raise argparse.ArgumentTypeError(f"年度“{text}”不对，要写四位数字，例如 2024")
@@ -182,6 +220,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "markdown"], default="text",
                    help="text：终端阅读；markdown：贴到合并请求的评论")
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("codeowners", help="按认定项目生成 CODEOWNERS：各认定机关审核自己项目的记录")
+    p.add_argument("registry", nargs="?", default="registry")
+    p.add_argument("--owners", default="codeowners.yaml", help="审核人对照表（默认 codeowners.yaml）")
+    p.add_argument("--output", default="CODEOWNERS", help="写入的文件，放在仓库根目录（默认 CODEOWNERS）")
+    p.add_argument("--check", action="store_true", help="只检查：文件过期或不存在时退出码为 1（CI 使用）")
+    p.add_argument("--flavour", choices=["github", "gitea"], default="github",
+                   help="github：GitHub 和 GitLab 的写法（默认）；gitea：Gitea 的写法（正则表达式）")
+    p.set_defaults(func=cmd_codeowners)
     return parser
 
 
