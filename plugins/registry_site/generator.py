@@ -19,7 +19,7 @@ from sme_registry.registry import load_registry
 from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
 
-from . import eligibility, feeds, opendata, search_index, views
+from . import eligibility, feeds, history, opendata, search_index, views
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +68,9 @@ class RegistryGenerator(Generator):
         site = views.build_site(reg, as_of)
         self.registry = reg          # the validated records (the self-check publishes their criteria)
         self.site = site
+        self.history = history.for_site(reg.layers, site, self.settings)   # 修改记录: one `git log`
         self._update_context(())
-        self.context.update({
+        self.context.update({"HISTORY": self.history,
             "registry": site, "AS_OF": as_of, "AS_OF_TEXT": views.cn_date(as_of),
             "REGISTRY_DEMO": site.demo, "REGISTRY_TITLE": site.title,
         })
@@ -130,6 +131,8 @@ class RegistryGenerator(Generator):
 
         self._page(writer, "data/index.html", "data", page_title="开放数据", fields=opendata.FIELD_DOCS)
         self._page(writer, "site-map/index.html", "site_map", page_title="网站地图")
+        self._paginate(writer, "changes/", "changes", self.history.recent, per_page=history.PER_PAGE,
+                       page_title="最近更新", history_window=history.RECENT)
         self._page(writer, "search/index.html", "search", page_title="搜索")
         # 404.html is served at any depth: its links are root-relative, not page-relative
         writer.write_file("404.html", self.get_template("404"), self.context, relative_urls=False,
@@ -138,6 +141,7 @@ class RegistryGenerator(Generator):
         out = Path(self.output_path)
         self.urls.extend(opendata.write_all(site, out))
         self.urls.append(feeds.write_atom(site, out, self.settings))
+        self.urls.append(history.write_atom(self.history, out, self.settings, site.as_of))
         from . import calendar_files   # notices/<id>.ics, publicity/<id>.ics (icalendar)
         self.urls.extend(calendar_files.write_all(site, out, self.settings))
         search_index.write_all(site, out)
