@@ -19,13 +19,14 @@ every record page (「修改记录」), on /changes/ (最近更新) and in /chan
   last commit was the first publication.
 - No git, or not a checkout (a registry copied out of the repository, an unreadable repository):
   the history is unavailable, the build goes on and the pages say 本站生成时未取得修改记录.
-- No personal data reaches the site: the log format asks for the hash, the parents, the committer
-  date and the subject only — never an author's or committer's name or e-mail address.  Subjects
+- No personal data reaches the site: the log format asks for the hash, the committer date and the
+  subject only — never an author's or committer's name or e-mail address.  Subjects
   are text written by staff, escaped like every record value (never Markdown or HTML).
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -128,11 +129,12 @@ class History:
 
 # -- reading Git -------------------------------------------------------------------------------------
 def _git(cwd: Path, *args: str) -> str | None:
-    # config that would change the output is pinned; the environment's locale and pager do not matter
+    # config that would change the output is pinned; a GIT_DIR inherited from a hook would point elsewhere
     cmd = ["git", "-C", str(cwd), "-c", "log.showSignature=false", "-c", "diff.relative=false",
            "-c", "core.quotePath=false", *args]
+    env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")}
     try:
-        done = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL, timeout=600)
+        done = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL, env=env, timeout=600)
     except (OSError, subprocess.SubprocessError):    # no git, or it hung
         return None
     return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
@@ -144,7 +146,7 @@ def _subject(text: str) -> str:
 
 
 def parse_log(out: str, layers: list[str], boundary: frozenset = frozenset(), link=None) -> list[Change]:
-    """The changes in `git log --format=%x01%H%x00%P%x00%cI%x00%s --name-status -z` output, newest first.
+    """The changes in `git log --format=%x01%H%x00%cI%x00%s --name-status -z` output, newest first.
 
     layers: each layer's path relative to the top level ("" or "examples/"); boundary: the commits
     of a shallow clone's edge, whose entries are dropped (snapshots, not changes); link: hash -> URL."""
@@ -154,12 +156,12 @@ def parse_log(out: str, layers: list[str], boundary: frozenset = frozenset(), li
     commit = at = subject = url = None
     while i < n:
         tok = tokens[i].lstrip("\n")
-        if tok.startswith("\x01"):                      # a commit: hash, parents, date, subject
+        if tok.startswith("\x01"):                      # a commit: hash, committer date, subject
             commit = tok[1:]
-            at = dt.datetime.fromisoformat(tokens[i + 2]).astimezone(CHINA) if i + 2 < n else None
-            subject = _subject(tokens[i + 3]) if i + 3 < n else ""
+            at = dt.datetime.fromisoformat(tokens[i + 1]).astimezone(CHINA) if i + 1 < n else None
+            subject = _subject(tokens[i + 2]) if i + 2 < n else ""
             url = link(commit) if link else None
-            i += 4
+            i += 3
             continue
         if not tok or i + 1 >= n or commit is None:
             i += 1
@@ -211,7 +213,7 @@ def read(layers: list[Path], link=None) -> History:
     # the longest prefix first, so a layer nested in another is matched before it
     prefixes.sort(key=len, reverse=True)
     out = _git(top, "log", "--no-merges", "--no-renames", "--no-color", "--no-ext-diff", "--encoding=UTF-8",
-               "--name-status", "-z", "--format=%x01%H%x00%P%x00%cI%x00%s", "--", *specs)
+               "--name-status", "-z", "--format=%x01%H%x00%cI%x00%s", "--", *specs)
     if out is None:
         return History()
     changes = parse_log(out, prefixes, boundary, link)

@@ -292,10 +292,13 @@ def test_record_page_caps_its_list(tmp_path):
 
 
 def test_parse_log_drops_shallow_boundary_and_keeps_layers_apart():
-    out = ("\x01bbb\0aaa\0002024-02-01T00:00:00+08:00\0改\0\nM\0reg/platforms/x.yaml\0D\0reg/notices/n-1.yaml\0"
-           "A\0reg/schema/platform.schema.json\0\x01aaa\0\0002024-01-01T00:00:00+08:00\0初始\0\nA\0reg/platforms/x.yaml\0")
+    out = ("\x01bbb\0002024-02-01T00:00:00+08:00\0改\0\nM\0reg/platforms/x.yaml\0D\0reg/notices/n-1.yaml\0"
+           "A\0reg/schema/platform.schema.json\0\x01aaa\0002024-01-01T00:00:00+08:00\0初始\0\nA\0reg/platforms/x.yaml\0")
     changes = history.parse_log(out, ["reg/"])
     assert [(c.commit, c.kind, c.type, c.id) for c in changes] == [
         ("bbb", "changed", "platform", "x"), ("bbb", "removed", "notice", "n-1"), ("aaa", "added", "platform", "x")]
+    assert [str(c.on) for c in changes] == ["2024-02-01", "2024-02-01", "2024-01-01"]
     assert [c.commit for c in history.parse_log(out, ["reg/"], frozenset({"aaa"}))] == ["bbb", "bbb"]
+    long = history.parse_log(out.replace("改", "很长的提交说明" * 20), ["reg/"])[0].subject
+    assert len(long) == history.SUBJECT_MAX and long.endswith("…")
     assert history.parse_log(out, ["other/"]) == []
