@@ -21,6 +21,10 @@ PLUGINS = ["registry_site"]
 REGISTRY_PATH = "registry"      # the folder of YAML records
 REGISTRY_AS_OF = None           # None: today in Asia/Shanghai; a date makes the build reproducible
 REGISTRY_REPO_URL = ""          # e.g. the Git host's URL of this repository, for "view source" links
+# 修改记录 links to the Git host (plugins/registry_site/history.py), when REGISTRY_REPO_URL is set.
+# GitHub/Gitea style; GitLab: "{repo}/-/commit/{hash}" and "{repo}/-/commits/{hash}/{path}".
+REGISTRY_COMMIT_URL = "{repo}/commit/{hash}"
+REGISTRY_FILE_HISTORY_URL = "{repo}/commits/{hash}/{path}"
 
 # Site identity, printed in every page's footer as government websites print it (《政府网站发展指引》,
 # 国办发〔2017〕47号: 主办单位, 联系方式, 网站标识码, ICP备案编号, 公安机关备案标识).  Each line is shown

@@ -24,7 +24,8 @@ from sme_registry.registry import load_registry
 from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
 
-from . import buildcache, calendar_files, eligibility, feeds, markdown_safe, opendata, parallel, search_index, views
+from . import (buildcache, calendar_files, eligibility, feeds, history, markdown_safe, opendata, parallel, search_index,
+               views)
 from .output import Output
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,9 @@ class RegistryGenerator(Generator):
         site = views.build_site(reg, as_of)
         self.registry = reg          # the validated records (the self-check publishes their criteria)
         self.site = site
+        # 修改记录: one `git log`; each page gets its record's history as an argument (never the whole
+        # history from the context, so that the page's cache key holds what it shows)
+        self.history = history.for_site(reg.layers, site, self.settings)
         self._update_context(())
         self.context.update({
             "registry": site, "AS_OF": as_of, "AS_OF_TEXT": views.cn_date(as_of),
@@ -120,25 +124,31 @@ class RegistryGenerator(Generator):
         self._paginate(jobs, "platforms/", "platforms", current, page_title="现有示范平台",
                        facets=views.facets(current), programme_levels={p.id: p.level for p in site.programmes})
         self._paginate(jobs, "platforms/history/", "platforms_history", site.history_platforms, page_title="历史称号")
-        jobs += [Job(f"platforms/{p.id}/index.html", "platform", {"page_title": p.name, "platform": p})
-                 for p in site.platforms]
+        hist = self.history.record
+        jobs += [Job(f"platforms/{p.id}/index.html", "platform",
+                     {"page_title": p.name, "platform": p, "history": hist("platform", p.id)}) for p in site.platforms]
         self._paginate(jobs, "notices/", "notices", site.notices, per_page=NOTICES_PER_PAGE, page_title="通知公告",
                        facets=views.notice_facets(site.notices))
-        jobs += [Job(f"notices/{n.id}/index.html", "notice", {"page_title": n.title, "notice": n}) for n in site.notices]
+        jobs += [Job(f"notices/{n.id}/index.html", "notice", {"page_title": n.title, "notice": n,
+                                                              "history": hist("notice", n.id)}) for n in site.notices]
         self._paginate(jobs, "publicity/", "publicity_list", site.publicity, page_title="公示名单")
         for p in site.publicity:   # a national list has 200+ entries: 100 a page
             self._paginate(jobs, f"publicity/{p.id}/", "publicity", p.entries, per_page=ENTRIES_PER_PAGE,
-                           page_title=p.title, publicity=p)
+                           page_title=p.title, publicity=p, history=hist("publicity", p.id))
         jobs.append(Job("programmes/index.html", "programmes", {"page_title": "认定项目"}, site_wide=True))
         for p in site.programmes:
-            jobs.append(Job(f"programmes/{p.id}/index.html", "programme", {"page_title": p.name, "programme": p}))
+            jobs.append(Job(f"programmes/{p.id}/index.html", "programme",
+                            {"page_title": p.name, "programme": p, "history": hist("programme", p.id)}))
             check = checks[p.id]
             jobs.append(Job(f"programmes/{p.id}/check/index.html", "programme_check",
                             {"page_title": f"{p.name}{check.title}", "programme": p, "check": check}))
         jobs.append(Job("forms/index.html", "forms", {"page_title": "表单下载"}, site_wide=True))
-        jobs += [Job(f"forms/{f.id}/index.html", "form", {"page_title": f.title, "form": f}) for f in site.forms]
+        jobs += [Job(f"forms/{f.id}/index.html", "form", {"page_title": f.title, "form": f, "history": hist("form", f.id)})
+                 for f in site.forms]
         jobs.append(Job("data/index.html", "data", {"page_title": "开放数据", "fields": opendata.FIELD_DOCS}, site_wide=True))
         jobs.append(Job("site-map/index.html", "site_map", {"page_title": "网站地图"}, site_wide=True))
+        self._paginate(jobs, "changes/", "changes", self.history.recent, per_page=history.PER_PAGE, page_title="最近更新",
+                       history_window=history.RECENT, history=hist("", ""))
         jobs.append(Job("search/index.html", "search", {"page_title": "搜索"}, site_wide=True))
         # 404.html is served at any depth: its links are root-relative, not page-relative
         jobs.append(Job("404.html", "404", {"page_title": "页面不存在"}, site_wide=True, relative_urls=False))
@@ -198,11 +208,15 @@ class RegistryGenerator(Generator):
             "opendata": lambda: opendata.write_all(site, out),
             "calendars": lambda: calendar_files.write_all(site, out, self.settings),
             "feed": lambda: [feeds.write_atom(site, out, self.settings)],
+            "changes-feed": lambda: [history.write_atom(self.history, out, self.settings, site.as_of)],
             "criteria": lambda: [eligibility.write_json(out, c) for c in checks.values()],
         })
         reused: dict[str, object] = {}
+        # the feed of changes shows removed records too, which no page holds: keyed by its own rows
+        changes_key = buildcache.key(glob, self.history.recent, self.history.available, self.history.complete)
         for name, work in stage_work.items():
-            if self._reuse_stage(out, name, site_key, lambda extra, name=name: reused.__setitem__(name, extra)):
+            stage_key = changes_key if name == "changes-feed" else site_key
+            if self._reuse_stage(out, name, stage_key, lambda extra, name=name: reused.__setitem__(name, extra)):
                 continue
             tasks.append(_captured(out, work))
             names.append(name)
@@ -214,7 +228,7 @@ class RegistryGenerator(Generator):
             out.files.update(files)
             if name:
                 extra = result if name.startswith("search:") else None
-                cache.stages[name] = (site_key, sorted(files), extra)
+                cache.stages[name] = (changes_key if name == "changes-feed" else site_key, sorted(files), extra)
                 reused[name] = extra
         search_index.write_manifest(site, out, {k: reused[f"search:{k}"] for k in search_index.DOCS})
         search_index.copy_lunr(out)

@@ -15,7 +15,7 @@ DEMO_PAGES = ["/", "platforms/", "platforms/demo-xc-weidu-digital/", "platforms/
               "platforms/history/", "notices/", "notices/xuchang-2020-measures/", "publicity/",
               "publicity/demo-xuchang-2026-publicity/", "programmes/", "programmes/jiangsu-star/",
               "forms/", "forms/xuchang-recommendation-form/", "forms/henan-2024-summary-table/", "data/", "about/",
-              "404.html"]
+              "changes/", "404.html"]
 REAL_PAGES = ["/", "platforms/", "notices/", "forms/taiyuan-2023-application-report/"]
 
 
@@ -111,7 +111,7 @@ def test_axe_real_registry(path, real_site, visit, axe_js):
 
 
 @pytest.mark.parametrize("path", ["platforms/?programme=xuchang-city&status=expiring", "platforms/demo-xc-weidu-digital/",
-                                  "publicity/", "data/", "forms/", "programmes/"])
+                                  "publicity/", "data/", "forms/", "programmes/", "changes/"])
 def test_axe_phone(path, demo_site, visit, axe_js):
     """On a phone the tables change layout or scroll in their box: still no serious findings
     (the platform list is checked after filtering: rows hidden, the result announced)."""

@@ -111,3 +111,22 @@ def test_settings_are_part_of_the_key(workspace):
     assert build_into(ws / "examples", clean, AS_OF, overrides=renamed, cache=False) == 0
     assert snapshot(out) == snapshot(clean)
     assert "许昌市中小企业公共服务示范平台公开登记库" in (out / UNTOUCHED_PAGE).read_text("utf-8")
+
+
+def test_a_new_commit_rebuilds_the_history_it_changes(workspace):
+    """Staff commit, the site rebuilds: the changed record's 修改记录 and /changes/ follow the commit."""
+    from test_history import commit, git
+    ws, out = workspace, workspace / "output"
+    git(ws, "init", "-q", "-b", "main")
+    commit(ws, "新增登记库", "2026-11-02T10:00:00+08:00")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    untouched = os.stat(out / UNTOUCHED_PAGE).st_ino
+    edit(ws / "examples" / PLATFORM, "南阳示例信息技术有限公司", "南阳示例数字科技有限公司")
+    commit(ws, "更新宛城平台运营单位名称", "2026-11-18T15:00:00+08:00")
+    (ws / "examples/platforms/demo-ha-jinshui-transfer.yaml").unlink()
+    commit(ws, "删除重复录入的平台", "2026-11-19T09:00:00+08:00")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    same_as_clean(ws, out)
+    assert "更新宛城平台运营单位名称" in (out / "platforms/demo-ha-wancheng-info/index.html").read_text("utf-8")
+    assert "删除重复录入的平台" in (out / "changes/feed.xml").read_text("utf-8")
+    assert os.stat(out / UNTOUCHED_PAGE).st_ino == untouched
