@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -40,6 +41,47 @@ def cache_dir(output: Path) -> Path:
     return output.with_name(f".{output.name}.cache")
 
 
+def _commit_in_place(staged: Path, output: Path, produced: set[str]) -> None:
+    """A rebuild staged only what changed: move it into OUTPUT, then delete every file this build
+    did not produce (a removed record's page) and the folders left empty.  Everything was
+    produced before this point, so only renames and deletions remain."""
+    made: set[str] = set()
+    moved: set[str] = set()
+    for dirpath, _dirs, files in os.walk(staged):
+        rel_dir = os.path.relpath(dirpath, staged)
+        target_dir = output if rel_dir == "." else output / rel_dir
+        if files and rel_dir not in made:
+            os.makedirs(target_dir, exist_ok=True)
+            made.add(rel_dir)
+        for name in files:
+            os.replace(os.path.join(dirpath, name), target_dir / name)
+            moved.add(name if rel_dir == "." else f"{rel_dir}/{name}")
+    keep = produced | moved
+    for dirpath, dirs, files in os.walk(output, topdown=False):
+        rel_dir = os.path.relpath(dirpath, output)
+        for name in files:
+            if (name if rel_dir == "." else f"{rel_dir}/{name}") not in keep:
+                os.unlink(os.path.join(dirpath, name))
+        if rel_dir != "." and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def _remove_later(old: Path, cache: Path) -> None:
+    """Delete the previous output without making the caller wait: tens of thousands of unlinks
+    take seconds, and the new output is already published.  It is moved into the cache folder
+    (never published) and removed by a detached `rm`; a build also sweeps what an earlier one left."""
+    trash = cache / "trash"
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        target = trash / old.name
+        os.rename(old, target)
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | None = None,
           overrides: dict | None = None, quiet: bool = False, cache: bool = True) -> int:
     """Validate and build; `cache=False` does all the work again (a clean build)."""
@@ -54,6 +96,7 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
         return 1
     if reg.problems.warnings and not quiet:
         say(as_text(reg.problems))
+    reg.release_sources()
 
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -92,6 +135,12 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
         say(f"生成网站失败：{output} 保持不变。")
         return 1
     shutil.rmtree(tmp / ".cache", ignore_errors=True)
+    state = buildcache.pending(cache_dir(output))
+    if state and state.get("in_place") and output.is_dir():
+        _commit_in_place(tmp, output, set(state["files"]))
+        buildcache.commit(cache_dir(output))
+        say(f"网站已更新：{output}（状态按 {as_of} 计算）")
+        return 0
     old = None
     if output.exists():
         old = output.with_name(f".{output.name}.old-{os.getpid()}")
@@ -100,7 +149,7 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
     buildcache.commit(cache_dir(output))   # the cache now describes the published output
     os.chmod(output, 0o755)
     if old:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_later(old, cache_dir(output))
     say(f"网站已生成：{output}（状态按 {as_of} 计算）")
     return 0
 

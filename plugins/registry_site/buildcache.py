@@ -103,6 +103,7 @@ class BuildCache:
         self.markdown: dict[bytes, str] = old.get("markdown", {}) if self.same_code else {}
         self.pages: dict[str, bytes] = {}
         self.stages: dict[str, tuple] = {}
+        self.in_place = False      # the output stages only changed files (output.py)
 
     def _read(self, name: str):
         try:
@@ -122,9 +123,18 @@ class BuildCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         state = {"format": FORMAT, "global": self.global_key, "files": files, "pages": self.pages,
-                 "stages": self.stages, "markdown": markdown_used}
+                 "stages": self.stages, "markdown": markdown_used, "in_place": self.in_place}
         with open(self.folder / NEXT, "wb") as f:
             pickle.dump(state, f, protocol=5)
+
+
+def pending(folder: Path) -> dict | None:
+    """The state the build that just ran wrote (None without a cache)."""
+    try:
+        with open(Path(folder) / NEXT, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError):
+        return None
 
 
 def commit(folder: Path) -> None:

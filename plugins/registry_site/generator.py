@@ -171,7 +171,10 @@ class RegistryGenerator(Generator):
     # -- output -----------------------------------------------------------------------------------
     def generate_output(self, writer):
         site, cache = self.site, self.cache
-        out = Output(Path(self.output_path), cache.previous_output, cache.published)
+        # a rebuild stages only what changes; a clean build (nothing to compare with) the whole site
+        fresh = not cache.old_pages and not cache.old_stages
+        out = Output(Path(self.output_path), cache.previous_output, cache.published, in_place=not fresh)
+        cache.in_place = out.in_place
         # what every page may show besides its arguments: the registry's title and demo label,
         # Pelican's own pages (in the menu)
         glob = buildcache.key(cache.global_key, site.title, site.demo,
@@ -181,27 +184,18 @@ class RegistryGenerator(Generator):
         from . import formfiles
         forms_key = buildcache.key(glob, site.forms, [site.by_id["notice"][link.id] for f in site.forms
                                                       for link in f.notices if link.id in site.by_id["notice"]])
-        if not self._reuse_stage(out, "forms", forms_key, lambda sizes: [setattr(f, "file_size", sizes.get(f.id))
-                                                                         for f in site.forms]):
+        sizes: dict = {}
+        if self._reuse_stage(out, "forms", forms_key, sizes):
+            for f in site.forms:
+                f.file_size = sizes["forms"].get(f.id)
+        else:
             files = formfiles.write_all(site.forms, site.by_id["notice"], out)
             cache.stages["forms"] = (forms_key, files, {f.id: f.file_size for f in site.forms})
 
         checks = {p.id: eligibility.check_page(p, self.registry.programmes[p.id].criteria) for p in site.programmes}
         jobs = self._jobs(checks)
-        keys = {}
-        for job in jobs:
-            if not job.site_wide:
-                keys[job.save_as] = buildcache.key(glob, job.template, job.kwargs)
-        site_key = buildcache.key(glob, b"".join(keys[j.save_as] for j in jobs if not j.site_wide))
-        for job in jobs:
-            if job.site_wide:
-                keys[job.save_as] = buildcache.key(site_key, job.template, job.kwargs)
-        cache.pages = keys
-        todo = [job for job in jobs if not (cache.old_pages.get(job.save_as) == keys[job.save_as] and out.reuse(job.save_as))]
-
-        # everything else that changed, in parallel: pages in batches, the search index by type,
-        # open data, calendars, the feed (each stage keyed by the whole site: site_key)
-        tasks, names = [], []
+        records = [job for job in jobs if not job.site_wide]
+        whole = [job for job in jobs if job.site_wide]
         stage_work = {f"search:{kind}": (lambda kind=kind: search_index.write_type(site, kind, out))
                       for kind in search_index.DOCS}
         stage_work.update({
@@ -211,42 +205,81 @@ class RegistryGenerator(Generator):
             "changes-feed": lambda: [history.write_atom(self.history, out, self.settings, site.as_of)],
             "criteria": lambda: [eligibility.write_json(out, c) for c in checks.values()],
         })
-        reused: dict[str, object] = {}
-        # the feed of changes shows removed records too, which no page holds: keyed by its own rows
+        # the feed of changes shows removed records too, which no page holds: keyed by its own rows;
+        # every other stage reads the whole site: keyed by all the record pages' keys (site_key)
         changes_key = buildcache.key(glob, self.history.recent, self.history.available, self.history.complete)
-        for name, work in stage_work.items():
-            stage_key = changes_key if name == "changes-feed" else site_key
-            if self._reuse_stage(out, name, stage_key, lambda extra, name=name: reused.__setitem__(name, extra)):
-                continue
-            tasks.append(_captured(out, work))
-            names.append(name)
-        for i in range(0, len(todo), JOBS_PER_TASK):
-            batch = todo[i:i + JOBS_PER_TASK]
-            tasks.append(_captured(out, lambda batch=batch: [out.write(j.save_as, self._render(j)) for j in batch]))
-            names.append(None)
-        for name, (files, result) in zip(names, parallel.run_all(tasks)):
+        record_tasks = [_captured(out, lambda batch=batch: self._record_pages(batch, glob, out))
+                        for batch in (records[i:i + JOBS_PER_TASK] for i in range(0, len(records), JOBS_PER_TASK))]
+
+        if fresh:   # a clean build: nothing to compare with, so all the work goes into one parallel run
+            stages = list(stage_work)
+            results = parallel.run_all(record_tasks + [_captured(out, stage_work[n]) for n in stages]
+                                       + [_captured(out, lambda: self._write_pages(whole, out))])
+            record_results, stage_results = results[:len(record_tasks)], results[len(record_tasks):-1]
+            out.files.update(results[-1][0])
+        else:       # a rebuild: first the record pages (keys, then only what changed), then the rest
+            record_results = parallel.run_all(record_tasks)
+        keys: dict[str, bytes] = {}
+        rendered = 0
+        for files, (batch_keys, count) in record_results:
             out.files.update(files)
-            if name:
-                extra = result if name.startswith("search:") else None
-                cache.stages[name] = (changes_key if name == "changes-feed" else site_key, sorted(files), extra)
-                reused[name] = extra
-        search_index.write_manifest(site, out, {k: reused[f"search:{k}"] for k in search_index.DOCS})
+            keys.update(batch_keys)
+            rendered += count
+        site_key = buildcache.key(glob, b"".join(keys[job.save_as] for job in records))
+        for job in whole:
+            keys[job.save_as] = buildcache.key(site_key, job.template, job.kwargs)
+        cache.pages = keys
+        stage_keys = {name: changes_key if name == "changes-feed" else site_key for name in stage_work}
+        extras: dict[str, object] = {}
+        if not fresh:
+            stages = [name for name in stage_work if not self._reuse_stage(out, name, stage_keys[name], extras)]
+            todo = [job for job in whole if not (cache.old_pages.get(job.save_as) == keys[job.save_as]
+                                                 and out.reuse(job.save_as))]
+            results = parallel.run_all([_captured(out, stage_work[n]) for n in stages]
+                                       + [_captured(out, lambda: self._write_pages(todo, out))])
+            stage_results = results[:-1]
+            out.files.update(results[-1][0])
+            rendered += len(todo)
+        else:
+            rendered += len(whole)
+        for name, (files, result) in zip(stages, stage_results):
+            out.files.update(files)
+            extras[name] = result if name.startswith("search:") else None
+            cache.stages[name] = (stage_keys[name], sorted(files), extras[name])
+        search_index.write_manifest(site, out, {k: extras[f"search:{k}"] for k in search_index.DOCS})
         search_index.copy_lunr(out)
 
         urls = [job.url for job in jobs] + [page.url for page in self.context.get("pages", [])]
         feeds.write_sitemap(sorted(set(urls)), out, self.settings)
-        self.rendered, self.reused = len(todo), len(jobs) - len(todo)
+        self.rendered, self.reused = rendered, len(jobs) - rendered
         cache.save(out.files, dict(markdown_safe.USED))
         logger.info("registry pages: %d rendered, %d unchanged; %d files taken from the previous output",
                     self.rendered, self.reused, out.linked)
 
-    def _reuse_stage(self, out: Output, name: str, stage_key: bytes, restore) -> bool:
-        """Take a stage's files from the previous output when its key is unchanged."""
+    def _record_pages(self, batch: list[Job], glob: bytes, out: Output) -> tuple[dict, int]:
+        """Key each page by what it shows; take it from the previous output when the key is the
+        same, else render it.  Returns the keys and how many were rendered."""
+        keys, rendered, old = {}, 0, self.cache.old_pages
+        for job in batch:
+            k = keys[job.save_as] = buildcache.key(glob, job.template, job.kwargs)
+            if old.get(job.save_as) == k and out.reuse(job.save_as):
+                continue
+            out.write(job.save_as, self._render(job))
+            rendered += 1
+        return keys, rendered
+
+    def _write_pages(self, batch: list[Job], out: Output) -> None:
+        for job in batch:
+            out.write(job.save_as, self._render(job))
+
+    def _reuse_stage(self, out: Output, name: str, stage_key: bytes, extras: dict) -> bool:
+        """Take a stage's files from the previous output when its key is unchanged; its extra
+        result (the search index's manifest entry, the form files' sizes) goes into `extras`."""
         old = self.cache.stage(name, stage_key)
         if old is None or not all(out.reuse(rel) for rel in old[0]):
             return False
         self.cache.stages[name] = (stage_key, *old)
-        restore(old[1])
+        extras[name] = old[1]
         return True
 
 

@@ -1,11 +1,16 @@
 """Output: every file of a build goes through here, so a rebuild can reuse what did not change.
 
-A build writes into a fresh folder that replaces the published one only when it succeeded
-(build.py).  With a cache (buildcache.py) the previous output is the baseline: a file whose
-new bytes equal what was published is hard-linked from there instead of written, and a
-stage whose inputs are unchanged is not computed at all (`reuse`).  Nothing in the fresh
-folder is ever written twice or written through a link, so the published folder is never
-touched before the swap: a failed build still leaves it exactly as it was.
+A build writes into a fresh staging folder; nothing in the published folder changes until the
+whole build has succeeded (build.py).  With a cache (buildcache.py) the previous output is the
+baseline, and a file whose bytes would be the same, or a page or stage whose inputs are
+unchanged (`reuse`), is not written at all.  Two ways to publish:
+  - a clean build (nothing to reuse): the staging folder holds the whole site and replaces the
+    published one by renaming; files the same as before are hard-linked from it, never written;
+  - a rebuild (`in_place`): the staging folder holds only what changed; build.py then moves
+    those files into the published folder and deletes what this build no longer produces.
+    Files kept are checked by size against the cache's record (a file edited by hand is
+    produced again).  Only renames and deletions touch the published folder, after every page
+    and file was produced: a failed build still leaves it exactly as it was.
 
 `emit(out, rel, data)` accepts a plain folder too (tests, benchmarks): then it just writes.
 """
@@ -21,16 +26,22 @@ def digest(data: bytes) -> str:
 
 
 class Output:
-    def __init__(self, root: Path, previous: Path | None = None, published: dict[str, tuple[str, int]] | None = None):
+    def __init__(self, root: Path, previous: Path | None = None, published: dict[str, tuple[str, int]] | None = None,
+                 in_place: bool = False):
         self.root = Path(root)
+        self.in_place = in_place and previous is not None
         self.previous = Path(previous) if previous else None
         self.published = published or {}     # rel -> (digest, size) of the previous output's files
         self.files: dict[str, tuple[str, int]] = {}   # what this build produced
-        self.linked = 0                       # files taken from the previous output
+        self.linked = 0                       # files kept from the previous output
+        self._folders: set[str] = set()
 
     def _target(self, rel: str) -> Path:
         path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(path)
+        if folder not in self._folders:     # one mkdir per folder, not one per file
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         return path
 
     def write(self, rel: str, data: bytes | str) -> str:
@@ -55,12 +66,16 @@ class Output:
         return True
 
     def _link(self, rel: str, size: int | None = None) -> bool:
+        """Keep the previous output's file: in place, or linked into the staging folder."""
         if self.previous is None:
             return False
         old = self.previous / rel
         try:
             if size is not None and old.stat().st_size != size:
                 return False
+            if self.in_place:
+                self.linked += 1
+                return True
             target = self._target(rel)
             target.unlink(missing_ok=True)
             os.link(old, target)

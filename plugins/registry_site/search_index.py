@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import markdown_safe
@@ -146,6 +146,7 @@ class TypeIndex:
     shards: int                         # shard count (search_tokens.shard_of)
     data: dict[int, dict]               # shard -> serialised lunr index
     common: list[tuple[str, bytes]]     # (token, bitmap of the records holding it), sorted by token
+    present: list[int] = field(default_factory=list)   # the shards that hold a term
 
 
 def bitmap(refs: list[int], count: int) -> bytes:
@@ -156,9 +157,11 @@ def bitmap(refs: list[int], count: int) -> bytes:
     return bytes(bits)
 
 
-def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: int | None = None) -> TypeIndex:
+def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: int | None = None,
+                sink=None) -> TypeIndex:
     """The search index of one record type: lunr shards, and bitmaps for the tokens held by
-    `common_min` records or more (COMMON_MIN_DOCS unless given)."""
+    `common_min` records or more (COMMON_MIN_DOCS unless given).  With `sink`, each shard goes
+    to sink(shard, data) as soon as it is serialised instead of into `data` (less memory)."""
     common_min = COMMON_MIN_DOCS if common_min is None else common_min
     tokenised = [{key: index_tokens(d.fields[key], table) for key, _, _ in fields} for d in docs]
     holders: dict[str, list[int]] = {}
@@ -173,8 +176,16 @@ def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: i
     builder = ShardedBuilder([(key, boost) for key, boost, _ in fields], n)
     for ref, fs in enumerate(tokenised):
         builder.add(str(ref), fs)
-    data = {k: serialise(d) for k, d in builder.serialise().items()}
-    return TypeIndex(n, data, [(t, bitmap(sorted(holders[t]), len(docs))) for t in sorted(common, key=_utf16_key)])
+    del tokenised
+    data, present = {}, []
+    for k, d in builder.drain():
+        present.append(k)
+        if sink:
+            sink(k, serialise(d))
+        else:
+            data[k] = serialise(d)
+    return TypeIndex(n, data, [(t, bitmap(sorted(holders[t]), len(docs))) for t in sorted(common, key=_utf16_key)],
+                     present)
 
 
 def _dump(data) -> str:
@@ -188,21 +199,22 @@ def write_type(site: Site, kind: str, out, common_min: int | None = None, table:
     table = t2s_table() if table is None else table
     docs = DOCS[kind](site)
     fields = FIELDS[kind]
-    index = build_index(docs, fields, table, common_min) if docs else TypeIndex(1, {}, [])
     chars: set[str] = set()
-    for data in index.data.values():
-        chars.update(*(term for term, _ in data["invertedIndex"]))
-    chars.update(*(t for t, _ in index.common))
     written = []
-    for k, data in index.data.items():
+
+    def write_shard(k: int, data: dict) -> None:
+        chars.update(*(term for term, _ in data["invertedIndex"]))
         written.append(emit(out, f"search/{kind}/s{k}.json", _dump(data)))
+
+    index = build_index(docs, fields, table, common_min, sink=write_shard) if docs else TypeIndex(1, {}, [])
+    chars.update(*(t for t, _ in index.common))
     for i, (token, bits) in enumerate(index.common):
         written.append(emit(out, f"search/{kind}/c{i}.json", _dump({"t": token, "b": base64.b64encode(bits).decode()})))
     chunk = CHUNKS.get(kind, CHUNK)
     for c in range(0, len(docs), chunk):
         written.append(emit(out, f"search/{kind}/d{c // chunk}.json", _dump([d.entry for d in docs[c:c + chunk]])))
     return {"label": TYPE_LABELS[kind], "docs": len(docs), "chunk": chunk, "shards": index.shards,
-            "present": sorted(index.data), "common": [t for t, _ in index.common],
+            "present": index.present, "common": [t for t, _ in index.common],
             "fields": {k: label for k, _, label in fields}, "files": written, "chars": "".join(sorted(chars))}
 
 

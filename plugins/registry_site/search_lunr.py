@@ -76,7 +76,13 @@ class ShardedBuilder:
 
     def serialise(self) -> dict[int, dict]:
         """{shard: what lunr.Builder.build().serialize() gives for that shard's tokens}."""
-        return {k: self._serialise(self.shards[k]) for k in sorted(self.shards)}
+        return dict(self.drain())
+
+    def drain(self):
+        """(shard, serialised) one shard at a time, forgetting each shard once it is serialised:
+        a writer that dumps each one as it comes holds one shard at a time, not the whole index."""
+        for k in sorted(self.shards):
+            yield k, self._serialise(self.shards.pop(k))
 
     def _serialise(self, shard: _Shard) -> dict:
         n = shard.documents

@@ -65,6 +65,15 @@ class Registry:
     def ok(self) -> bool:
         return not self.problems.errors
 
+    def release_sources(self) -> None:
+        """Forget where each field came from (line numbers): only problems need them, and after
+        a successful validation the site build has none to report.  A tenth of the memory."""
+        for folder in FOLDERS:
+            for record in self.table(folder).values():
+                src = getattr(record, "src", None)
+                if src is not None:
+                    src.lines, src.implicit = {}, {}
+
 
 def display_path(path: Path) -> str:
     try:
