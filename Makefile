@@ -87,7 +87,7 @@ status: $(STAMP)
 	$(PY) -m sme_registry status $(REGISTRY) --as-of $(AS_OF)
 
 html: $(STAMP) $(NODE_STAMP)
-	$(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT)
+	$(PY) -m registry_site $(REGISTRY) --as-of $(AS_OF) --output $(OUTPUT) $(if $(CLEAN),--clean)
 
 serve: html
 	@echo "网站已生成：http://localhost:$(PORT)/  （Ctrl+C 停止）"

@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sme_registry.parsecache import ParseCache
 from sme_registry.registry import load_registry
 from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
@@ -89,7 +90,13 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
     from pelican.settings import read_settings
 
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
-    reg = load_registry(registry, as_of=as_of)
+    output = output.resolve()
+    if not cache:
+        shutil.rmtree(cache_dir(output), ignore_errors=True)
+    parsed = ParseCache(cache_dir(output) / "parse.pickle") if cache else None
+    reg = load_registry(registry, as_of=as_of, parse_cache=parsed)
+    if parsed:
+        parsed.save()
     if reg.problems.errors:
         say(as_text(reg.problems))
         say(f"未生成网站：{output} 保持不变。")
@@ -109,8 +116,6 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
         "CACHE_PATH": str(tmp / ".cache"), "LOAD_CONTENT_CACHE": False,
         "REGISTRY_CACHE_DIR": str(cache_dir(output)), "REGISTRY_PREVIOUS_OUTPUT": str(output) if cache else None,
     }
-    if not cache:
-        shutil.rmtree(cache_dir(output), ignore_errors=True)
     override.update(overrides or {})
     counter = _ErrorCounter()
     logging.getLogger().addHandler(counter)

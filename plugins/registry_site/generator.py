@@ -196,7 +196,8 @@ class RegistryGenerator(Generator):
         jobs = self._jobs(checks)
         records = [job for job in jobs if not job.site_wide]
         whole = [job for job in jobs if job.site_wide]
-        stage_work = {f"search:{kind}": (lambda kind=kind: search_index.write_type(site, kind, out))
+        docs = {kind: make(site) for kind, make in search_index.DOCS.items()}
+        stage_work = {f"search:{kind}": (lambda kind=kind: search_index.write_type(site, kind, out, docs=docs[kind]))
                       for kind in search_index.DOCS}
         stage_work.update({
             "opendata": lambda: opendata.write_all(site, out),
@@ -205,9 +206,13 @@ class RegistryGenerator(Generator):
             "changes-feed": lambda: [history.write_atom(self.history, out, self.settings, site.as_of)],
             "criteria": lambda: [eligibility.write_json(out, c) for c in checks.values()],
         })
-        # the feed of changes shows removed records too, which no page holds: keyed by its own rows;
-        # every other stage reads the whole site: keyed by all the record pages' keys (site_key)
-        changes_key = buildcache.key(glob, self.history.recent, self.history.available, self.history.complete)
+        # Each stage is keyed by what it reads, so a changed platform leaves the notices' calendars
+        # alone; the open data reads the whole site: keyed by all the record pages' keys (site_key).
+        # The feed of changes shows removed records too, which no page holds: keyed by its own rows.
+        listed = (site.notices, site.publicity)
+        stage_inputs = {**{f"search:{kind}": docs[kind] for kind in docs}, "opendata": None, "calendars": listed,
+                        "feed": listed, "criteria": list(checks.values()),
+                        "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
         record_tasks = [_captured(out, lambda batch=batch: self._record_pages(batch, glob, out))
                         for batch in (records[i:i + JOBS_PER_TASK] for i in range(0, len(records), JOBS_PER_TASK))]
 
@@ -229,7 +234,8 @@ class RegistryGenerator(Generator):
         for job in whole:
             keys[job.save_as] = buildcache.key(site_key, job.template, job.kwargs)
         cache.pages = keys
-        stage_keys = {name: changes_key if name == "changes-feed" else site_key for name in stage_work}
+        stage_keys = {name: site_key if stage_inputs[name] is None else buildcache.key(glob, name, stage_inputs[name])
+                      for name in stage_work}
         extras: dict[str, object] = {}
         if not fresh:
             stages = [name for name in stage_work if not self._reuse_stage(out, name, stage_keys[name], extras)]

@@ -192,12 +192,13 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_type(site: Site, kind: str, out, common_min: int | None = None, table: dict | None = None) -> dict:
+def write_type(site: Site, kind: str, out, common_min: int | None = None, table: dict | None = None,
+               docs: list[Doc] | None = None) -> dict:
     """Write search/<kind>/ (shards, bitmaps, entries); returns the manifest's entry for the type,
     with the files written ("files") and the characters its terms use ("chars").  The types are
     independent, so a build can write them in parallel (generator.py) and then the manifest."""
     table = t2s_table() if table is None else table
-    docs = DOCS[kind](site)
+    docs = DOCS[kind](site) if docs is None else docs
     fields = FIELDS[kind]
     chars: set[str] = set()
     written = []

@@ -82,7 +82,10 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_registry(root: Path | str, *, check_rules: bool = True, as_of: dt.date | None = None) -> Registry:
+def load_registry(root: Path | str, *, check_rules: bool = True, as_of: dt.date | None = None,
+                  parse_cache: "ParseCache | None" = None) -> Registry:
+    """Load and validate a registry folder (and the folders it extends).  `parse_cache`
+    (parsecache.py) reuses the parse of files whose bytes are unchanged."""
     root = Path(root)
     reg = Registry(root)
     if not root.is_dir():
@@ -93,7 +96,7 @@ def load_registry(root: Path | str, *, check_rules: bool = True, as_of: dt.date 
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        _load_layer(reg, root, seen=set())
+        _load_layer(reg, root, seen=set(), cache=parse_cache)
     finally:
         if gc_was_on:
             gc.enable()
@@ -103,7 +106,7 @@ def load_registry(root: Path | str, *, check_rules: bool = True, as_of: dt.date 
     return reg
 
 
-def _load_layer(reg: Registry, root: Path, seen: set) -> None:
+def _load_layer(reg: Registry, root: Path, seen: set, cache=None) -> None:
     root = root.resolve()
     if root in seen:
         reg.problems.add(display_path(root / "registry.yaml"), 1, "extends", "extends 形成了循环引用。", rule="registry.extends")
@@ -120,7 +123,7 @@ def _load_layer(reg: Registry, root: Path, seen: set) -> None:
                     reg.problems.add(src.path, src.line(("extends",)), "extends",
                                      f"extends 指向的目录“{data['extends']}”不存在。", rule="registry.extends")
                 else:
-                    _load_layer(reg, base, seen)
+                    _load_layer(reg, base, seen, cache)
             if root == reg.root.resolve():
                 reg.title = data.get("title", "")
                 reg.demo = bool(data.get("demo", False))
@@ -155,7 +158,7 @@ def _load_layer(reg: Registry, root: Path, seen: set) -> None:
                 reg.problems.add(shown, 0, "", f"编号“{rid}”与 {table[rid].path} 重复。编号必须唯一。", rule="registry.duplicate-id")
                 continue
             reg.present.setdefault(folder, set()).add(rid)
-            src = load_file(path, reg.problems, shown)
+            src = cache.load(path, reg.problems, shown) if cache else load_file(path, reg.problems, shown)
             if src is None:
                 continue
             if not isinstance(src.data, dict):

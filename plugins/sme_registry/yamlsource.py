@@ -96,8 +96,11 @@ def record_id(path: Path) -> str:
 
 def load_file(path: Path, problems: Problems, display: str | None = None) -> Source | None:
     """Load `path`; on any problem report it and return None (or a partial Source)."""
-    shown = display or str(path)
-    raw = path.read_bytes()
+    return load_bytes(path.read_bytes(), problems, display or str(path))
+
+
+def load_bytes(raw: bytes, problems: Problems, shown: str) -> Source | None:
+    """A record file's bytes; `shown` is the path problems name."""
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.add(shown, 1, "", "文件以字节顺序标记（BOM）开头。请用“UTF-8（无 BOM）”重新保存。",
                      rule="yaml.bom")
