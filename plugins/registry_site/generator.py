@@ -81,6 +81,8 @@ class Job:
 # Pages a worker renders at a time: small enough to balance two workers, large enough that
 # sending the results back costs nothing.
 JOBS_PER_TASK = 500
+# Records of one type from which its search index is built by all the workers together
+SPLIT_SEARCH_AT = 2000
 
 
 class RegistryGenerator(Generator):
@@ -197,8 +199,12 @@ class RegistryGenerator(Generator):
         records = [job for job in jobs if not job.site_wide]
         whole = [job for job in jobs if job.site_wide]
         docs = {kind: make(site) for kind, make in search_index.DOCS.items()}
-        stage_work = {f"search:{kind}": (lambda kind=kind: search_index.write_type(site, kind, out, docs=docs[kind]))
-                      for kind in search_index.DOCS}
+        # a large type's index is built by every worker together, each its share of the shards
+        parts = {kind: parallel.workers() if len(docs[kind]) >= SPLIT_SEARCH_AT else 1 for kind in docs}
+        search_stages = {kind: [f"search:{kind}:{i}/{parts[kind]}" for i in range(parts[kind])] for kind in docs}
+        stage_work = {name: (lambda kind=kind, i=i: search_index.write_type(site, kind, out, docs=docs[kind],
+                                                                           part=(i, parts[kind])))
+                      for kind in docs for i, name in enumerate(search_stages[kind])}
         stage_work.update({
             "opendata": lambda: opendata.write_all(site, out),
             "calendars": lambda: calendar_files.write_all(site, out, self.settings),
@@ -210,7 +216,8 @@ class RegistryGenerator(Generator):
         # alone; the open data reads the whole site: keyed by all the record pages' keys (site_key).
         # The feed of changes shows removed records too, which no page holds: keyed by its own rows.
         listed = (site.notices, site.publicity)
-        stage_inputs = {**{f"search:{kind}": docs[kind] for kind in docs}, "opendata": None, "calendars": listed,
+        stage_inputs = {**{name: docs[kind] for kind in docs for name in search_stages[kind]}, "opendata": None,
+                        "calendars": listed,
                         "feed": listed, "criteria": list(checks.values()),
                         "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
         record_tasks = [_captured(out, lambda batch=batch: self._record_pages(batch, glob, out))
@@ -252,7 +259,8 @@ class RegistryGenerator(Generator):
             out.files.update(files)
             extras[name] = result if name.startswith("search:") else None
             cache.stages[name] = (stage_keys[name], sorted(files), extras[name])
-        search_index.write_manifest(site, out, {k: extras[f"search:{k}"] for k in search_index.DOCS})
+        search_index.write_manifest(site, out, {kind: search_index.merge_parts([extras[n] for n in search_stages[kind]])
+                                                for kind in docs})
         search_index.copy_lunr(out)
 
         urls = [job.url for job in jobs] + [page.url for page in self.context.get("pages", [])]

@@ -158,10 +158,11 @@ def bitmap(refs: list[int], count: int) -> bytes:
 
 
 def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: int | None = None,
-                sink=None) -> TypeIndex:
+                sink=None, part: tuple[int, int] = (0, 1)) -> TypeIndex:
     """The search index of one record type: lunr shards, and bitmaps for the tokens held by
     `common_min` records or more (COMMON_MIN_DOCS unless given).  With `sink`, each shard goes
-    to sink(shard, data) as soon as it is serialised instead of into `data` (less memory)."""
+    to sink(shard, data) as soon as it is serialised instead of into `data` (less memory).
+    `part` (i, n): only the shards k % n == i (see ShardedBuilder)."""
     common_min = COMMON_MIN_DOCS if common_min is None else common_min
     tokenised = [{key: index_tokens(d.fields[key], table) for key, _, _ in fields} for d in docs]
     holders: dict[str, list[int]] = {}
@@ -173,7 +174,7 @@ def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: i
         tokenised = [{key: [t for t in toks if t not in common] for key, toks in fs.items()} for fs in tokenised]
     pairs = sum(len(refs) for t, refs in holders.items() if t not in common)
     n = shard_count(pairs)
-    builder = ShardedBuilder([(key, boost) for key, boost, _ in fields], n)
+    builder = ShardedBuilder([(key, boost) for key, boost, _ in fields], n, part)
     for ref, fs in enumerate(tokenised):
         builder.add(str(ref), fs)
     del tokenised
@@ -193,10 +194,12 @@ def _dump(data) -> str:
 
 
 def write_type(site: Site, kind: str, out, common_min: int | None = None, table: dict | None = None,
-               docs: list[Doc] | None = None) -> dict:
+               docs: list[Doc] | None = None, part: tuple[int, int] = (0, 1)) -> dict:
     """Write search/<kind>/ (shards, bitmaps, entries); returns the manifest's entry for the type,
     with the files written ("files") and the characters its terms use ("chars").  The types are
-    independent, so a build can write them in parallel (generator.py) and then the manifest."""
+    independent, so a build can write them in parallel (generator.py) and then the manifest.
+    `part` (i, n) writes only its share of the shards (part 0 also the bitmaps and entries):
+    merge_parts joins the entries of all n parts."""
     table = t2s_table() if table is None else table
     docs = DOCS[kind](site) if docs is None else docs
     fields = FIELDS[kind]
@@ -207,16 +210,25 @@ def write_type(site: Site, kind: str, out, common_min: int | None = None, table:
         chars.update(*(term for term, _ in data["invertedIndex"]))
         written.append(emit(out, f"search/{kind}/s{k}.json", _dump(data)))
 
-    index = build_index(docs, fields, table, common_min, sink=write_shard) if docs else TypeIndex(1, {}, [])
+    index = build_index(docs, fields, table, common_min, sink=write_shard, part=part) if docs else TypeIndex(1, {}, [])
     chars.update(*(t for t, _ in index.common))
-    for i, (token, bits) in enumerate(index.common):
-        written.append(emit(out, f"search/{kind}/c{i}.json", _dump({"t": token, "b": base64.b64encode(bits).decode()})))
     chunk = CHUNKS.get(kind, CHUNK)
-    for c in range(0, len(docs), chunk):
-        written.append(emit(out, f"search/{kind}/d{c // chunk}.json", _dump([d.entry for d in docs[c:c + chunk]])))
+    if part[0] == 0:   # the bitmaps and the entries: once, by the first part
+        for i, (token, bits) in enumerate(index.common):
+            written.append(emit(out, f"search/{kind}/c{i}.json", _dump({"t": token, "b": base64.b64encode(bits).decode()})))
+        for c in range(0, len(docs), chunk):
+            written.append(emit(out, f"search/{kind}/d{c // chunk}.json", _dump([d.entry for d in docs[c:c + chunk]])))
     return {"label": TYPE_LABELS[kind], "docs": len(docs), "chunk": chunk, "shards": index.shards,
             "present": index.present, "common": [t for t, _ in index.common],
             "fields": {k: label for k, _, label in fields}, "files": written, "chars": "".join(sorted(chars))}
+
+
+def merge_parts(entries: list[dict]) -> dict:
+    """One type's manifest entry from the entries of its parts (write_type's `part`)."""
+    first = entries[0]
+    return {**first, "present": sorted(k for e in entries for k in e["present"]),
+            "files": [f for e in entries for f in e["files"]],
+            "chars": "".join(sorted(set("".join(e["chars"] for e in entries))))}
 
 
 def write_manifest(site: Site, out, types: dict[str, dict]) -> str:

@@ -35,10 +35,13 @@ class _Shard:
 
 
 class ShardedBuilder:
-    def __init__(self, fields: list[tuple[str, float]], shards: int):
+    def __init__(self, fields: list[tuple[str, float]], shards: int, part: tuple[int, int] = (0, 1)):
+        """`part` (i, n): build only the shards k with k % n == i (the shards are independent, so
+        n processes can build a large index together)."""
         self.fields = [name for name, _ in fields]
         self.boost = dict(fields)
         self.count = shards
+        self.part, self.parts = part
         self.shards: dict[int, _Shard] = {}
 
     def add(self, ref: str, doc: dict[str, list[str]]) -> None:
@@ -54,6 +57,8 @@ class ShardedBuilder:
             field_ref = name + "/" + ref
             for term, tf in frequencies.items():
                 k = ord(term[0]) % self.count        # search_tokens.shard_of
+                if k % self.parts != self.part:
+                    continue
                 shard = self.shards.get(k)
                 if shard is None:
                     shard = self.shards[k] = _Shard(self.fields)

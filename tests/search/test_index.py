@@ -240,3 +240,31 @@ def test_the_build_is_reproducible(demo_search_site, tmp_path):
     for path in sorted((demo_search_site / "search").rglob("*.json")):
         rel = path.relative_to(demo_search_site)
         assert (again / rel).read_bytes() == path.read_bytes(), rel
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_an_index_built_in_parts_is_the_index_built_whole(tmp_path, parts):
+    """The build splits a large type among its workers (each a share of the shards): together the
+    parts write the same files, byte for byte, and the same manifest entry as one process."""
+    import datetime as dt
+
+    from registry_site import search_index, views
+    from sme_registry.registry import load_registry
+
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from synth import generate
+
+    as_of = dt.date(2026, 11, 23)
+    generate(tmp_path / "registry", platforms=300, seed=3)      # enough records for several shards
+    site = views.build_site(load_registry(tmp_path / "registry", as_of=as_of), as_of)
+    for kind in ("platform", "notice"):
+        whole = search_index.write_type(site, kind, tmp_path / "whole", common_min=100)
+        pieces = [search_index.write_type(site, kind, tmp_path / "parts", common_min=100, part=(i, parts))
+                  for i in range(parts)]
+        merged = search_index.merge_parts(pieces)
+        assert sorted(merged.pop("files")) == sorted(whole.pop("files"))
+        assert merged == whole
+        assert whole["common"] and len(whole["present"]) > parts
+    files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert files(tmp_path / "parts") == files(tmp_path / "whole")
