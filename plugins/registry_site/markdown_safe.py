@@ -73,6 +73,11 @@ def plain(text: str | None, limit: int = 160, *, html: str | None = None) -> str
     if not text:
         return ""
     rendered = str(html) if html is not None else str(render(text))
-    stripped = htmllib.unescape(nh3.clean(rendered, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT))
-    stripped = " ".join(stripped.split())
-    return stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"
+    k = hashlib.blake2b(f"plain\0{limit}\0{rendered}".encode(), digest_size=16).digest()
+    excerpt = MEMO.get(k)
+    if excerpt is None:
+        stripped = htmllib.unescape(nh3.clean(rendered, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT))
+        stripped = " ".join(stripped.split())
+        excerpt = MEMO[k] = stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"
+    USED[k] = excerpt
+    return excerpt

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
 
 _TASKS: list[Callable[[], object]] = []
@@ -40,8 +41,9 @@ def run_all(tasks: list[Callable[[], object]], jobs: int | None = None) -> list:
     _TASKS = tasks
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
-            return pool.map(_run, range(len(tasks)), chunksize=1)
+        # a worker that dies (killed for memory, say) fails the build with BrokenProcessPool, never hangs it
+        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_run, range(len(tasks))))
     finally:
         _TASKS = []
         gc.unfreeze()

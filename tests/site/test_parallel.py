@@ -1,0 +1,34 @@
+"""parallel.run_all: the build's work on every core; a failure anywhere fails the build, never hangs it."""
+from __future__ import annotations
+
+import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from registry_site import parallel
+
+
+def test_results_come_back_in_order_from_forked_workers():
+    parent = os.getpid()
+    results = parallel.run_all([lambda i=i: (i * i, os.getpid()) for i in range(6)], jobs=2)
+    assert [r for r, _ in results] == [0, 1, 4, 9, 16, 25]
+    assert all(pid != parent for _, pid in results)
+
+
+def test_an_error_in_a_task_is_raised_in_the_build():
+    def broken():
+        raise ValueError("模板错误")
+    with pytest.raises(ValueError, match="模板错误"):
+        parallel.run_all([lambda: 1, broken, lambda: 2], jobs=2)
+
+
+def test_a_killed_worker_fails_the_build_instead_of_hanging_it():
+    with pytest.raises(BrokenProcessPool):
+        parallel.run_all([lambda: 1, lambda: os.kill(os.getpid(), signal.SIGKILL), lambda: 2], jobs=2)
+
+
+def test_one_worker_runs_in_process(monkeypatch):
+    monkeypatch.setenv("REGISTRY_WORKERS", "1")
+    assert parallel.run_all([os.getpid, os.getpid]) == [os.getpid()] * 2
