@@ -7,7 +7,7 @@ renders each as Pelican's writer would (the same local context), and writes them
 the form files, search index, open data, calendars, feed and sitemap through
 output.Output.  Pages and stages whose inputs are unchanged since the previous build
 are taken from its output (buildcache.py); the rest is shared among the cores
-(parallel.py).
+(sme_registry/parallel.py).
 """
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ from pathlib import Path
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
+from sme_registry import parallel
 from sme_registry.criteria import METRIC_LABELS, format_value
 from sme_registry.registry import load_registry
 from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
 
-from . import (buildcache, calendar_files, eligibility, feeds, history, markdown_safe, opendata, parallel, search_index,
+from . import (buildcache, calendar_files, eligibility, feeds, history, markdown_safe, opendata, search_index,
                views)
 from .output import Output
 

@@ -33,10 +33,33 @@ def today_shanghai() -> dt.date:
     return dt.datetime.now(SHANGHAI).date()
 
 
+# The rules in two groups of about equal cost (at 10,000 platforms), run side by side on two cores;
+# the rules that read the GB/T 2260 table share a group, so only one worker loads it.
+GROUPS_FROM = 2000      # records from which the rules are worth a second process
+
+
 def check_all(reg, as_of: dt.date | None = None) -> None:
+    """Every rule; the problems come out in the order of RULES whether the rules ran in one process or two."""
     as_of = as_of or today_shanghai()
+    from . import parallel
+    if parallel.workers() < 2 or len(reg.platforms) + len(reg.notices) < GROUPS_FROM:
+        for rule in RULES:
+            rule(reg, as_of, reg.problems)
+        return
+
+    def run(rules):
+        found = {}
+        for rule in rules:
+            found[rule.__name__] = Problems()
+            rule(reg, as_of, found[rule.__name__])
+        return {name: probs.items for name, probs in found.items()}
+
+    groups = [[r for r in RULES if r in GROUP_A], [r for r in RULES if r not in GROUP_A]]
+    found = {}
+    for part in parallel.run_all([lambda g=g: run(g) for g in groups], jobs=2):
+        found.update(part)
     for rule in RULES:
-        rule(reg, as_of, reg.problems)
+        reg.problems.items.extend(found[rule.__name__])
 
 
 def _ref(problems: Problems, reg, record, path: tuple, folder: str, target: str | None, what: str) -> bool:
@@ -421,3 +444,5 @@ def rule_calendar(reg, as_of, problems):
 RULES = [rule_references, rule_notice_dates, rule_programmes, rule_regions, rule_credit_codes,
          rule_recognitions, rule_forbidden_words, rule_prerequisites, rule_publicity, rule_criteria,
          rule_personal_data, rule_forms, rule_calendar]
+GROUP_A = {rule_personal_data, rule_credit_codes, rule_forbidden_words, rule_references, rule_notice_dates,
+           rule_forms, rule_calendar}

@@ -7,7 +7,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from registry_site import parallel
+from sme_registry import parallel
 
 
 def test_results_come_back_in_order_from_forked_workers():
