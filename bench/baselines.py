@@ -26,7 +26,8 @@ Timed, each in a fresh process whose peak RSS is read with os.wait4:
                   Hugo simply runs again on the same output and cache folder -- outside `hugo server`
                   it has no persistent incremental mode, so this is a second full render;
   add notice      one new notice file, then the same rebuild.
-Each is repeated `repeat` times; medians are reported (peak RSS: the largest).
+Each is repeated `repeat` times; medians are reported (peak RSS: the largest, full builds and rebuilds
+apart: Pelican's rebuilds hold its content cache too).
 """
 from __future__ import annotations
 
@@ -375,7 +376,8 @@ def run_baselines(registry_dir, work_dir, repeat: int = 1, hugo: bool = True, pe
 
     Keys (times in seconds, memory in MB; a baseline that did not run has None):
       records; pelican_version, pelican_full_s, pelican_full_best_s, pelican_full_cpu_s, pelican_pages, pelican_output_bytes,
-      pelican_peak_mb, pelican_one_change_s, pelican_add_notice_s; the same with hugo_ (and hugo_error
+      pelican_peak_mb (full builds), pelican_rebuild_peak_mb (the rebuilds), pelican_one_change_s,
+      pelican_add_notice_s; the same with hugo_ (and hugo_error
       when the binary is missing)."""
     log = log or (lambda msg: None)
     work = Path(work_dir)
@@ -392,7 +394,8 @@ def run_baselines(registry_dir, work_dir, repeat: int = 1, hugo: bool = True, pe
         else:
             sites.append("hugo")
     for name in ("pelican", "hugo"):
-        for key in ("full_s", "full_best_s", "full_cpu_s", "pages", "output_bytes", "peak_mb", "one_change_s", "add_notice_s"):
+        for key in ("full_s", "full_best_s", "full_cpu_s", "pages", "output_bytes", "peak_mb", "rebuild_peak_mb",
+                    "one_change_s", "add_notice_s"):
             result[f"{name}_{key}"] = None
     for name in sites:
         site_work = work / name
@@ -420,20 +423,21 @@ def run_baselines(registry_dir, work_dir, repeat: int = 1, hugo: bool = True, pe
         if name == "pelican":   # prime the content cache (untimed): Pelican's best incremental mode
             wall, peak, cpu = again()
             log(f"pelican: cache-priming build: {wall:.2f} s")
-        change, add = [], []
+        change, add, rebuild_peaks = [], [], []
         for k in range(1, repeat + 1):
             write_record(site.content, *_changed_platform(records, k), name)
             wall, peak, _cpu = again()
             change.append(wall)
-            peaks.append(peak)
+            rebuild_peaks.append(peak)
             write_record(site.content, *_new_notice(records, k), name)
             wall2, peak, _cpu = again()
             add.append(wall2)
-            peaks.append(peak)
+            rebuild_peaks.append(peak)
             log(f"{name}: rebuild {k}/{repeat}: one change {wall:.2f} s, one notice added {wall2:.2f} s")
         result.update({f"{name}_full_s": _median(walls), f"{name}_full_best_s": min(walls),
                        f"{name}_full_cpu_s": _median(cpus),
                        f"{name}_pages": pages, f"{name}_output_bytes": size, f"{name}_peak_mb": max(peaks),
+                       f"{name}_rebuild_peak_mb": max(rebuild_peaks) if rebuild_peaks else None,
                        f"{name}_one_change_s": _median(change), f"{name}_add_notice_s": _median(add)})
     return result
 
@@ -441,7 +445,7 @@ def run_baselines(registry_dir, work_dir, repeat: int = 1, hugo: bool = True, pe
 def format_table(rows: list[tuple[int, dict]]) -> str:
     """Rows of (platforms, run_baselines() result) as a plain-text table."""
     head = (f"{'platforms':>9} {'baseline':<16} {'records':>7} {'full s':>7} {'best s':>7} {'CPU s':>7} {'ms/page':>8} "
-            f"{'pages':>7} {'peak MB':>8} {'output MB':>9} {'1 change s':>10} {'+notice s':>9}")
+            f"{'pages':>7} {'peak MB':>8} {'output MB':>9} {'1 change s':>10} {'+notice s':>9} {'rebuild MB':>10}")
     lines = [head]
     for n, r in rows:
         for name in ("pelican", "hugo"):
@@ -454,7 +458,7 @@ def format_table(rows: list[tuple[int, dict]]) -> str:
                          f"{r[f'{name}_full_cpu_s']:>7.2f} "
                          f"{full * 1000 / max(pages, 1):>8.2f} {pages:>7} {r[f'{name}_peak_mb']:>8.0f} "
                          f"{r[f'{name}_output_bytes'] / 1e6:>9.1f} {r[f'{name}_one_change_s']:>10.2f} "
-                         f"{r[f'{name}_add_notice_s']:>9.2f}")
+                         f"{r[f'{name}_add_notice_s']:>9.2f} {r[f'{name}_rebuild_peak_mb']:>10.0f}")
     return "\n".join(lines)
 
 
