@@ -374,12 +374,13 @@ def run_baselines(registry_dir, work_dir, repeat: int = 1, hugo: bool = True, pe
                   log=None) -> dict:
     """Export the registry's records to Markdown and time both baselines on them.
 
-    Keys (times in seconds, memory in MB; a baseline that did not run has None):
-      records; pelican_version, pelican_full_s, pelican_full_best_s, pelican_full_cpu_s, pelican_pages, pelican_output_bytes,
-      pelican_peak_mb (full builds), pelican_rebuild_peak_mb (the rebuilds), pelican_one_change_s,
-      pelican_add_notice_s; the same with hugo_ (and hugo_error
-      when the binary is missing)."""
+    work_dir/pelican and work_dir/hugo are replaced.  Keys (seconds, MB; None for a baseline not run):
+      records, repeat; pelican_version, pelican_full_s (median), pelican_full_best_s, pelican_full_cpu_s,
+      pelican_pages (HTML files), pelican_output_bytes, pelican_peak_mb (full builds),
+      pelican_rebuild_peak_mb, pelican_one_change_s, pelican_add_notice_s; the same with hugo_, and
+      hugo_error when the binary is missing."""
     log = log or (lambda msg: None)
+    repeat = max(1, int(repeat))
     work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
     records = load_records(registry_dir)
@@ -444,8 +445,9 @@ def run_baselines(registry_dir, work_dir, repeat: int = 1, hugo: bool = True, pe
 
 def format_table(rows: list[tuple[int, dict]]) -> str:
     """Rows of (platforms, run_baselines() result) as a plain-text table."""
-    head = (f"{'platforms':>9} {'baseline':<16} {'records':>7} {'full s':>7} {'best s':>7} {'CPU s':>7} {'ms/page':>8} "
-            f"{'pages':>7} {'peak MB':>8} {'output MB':>9} {'1 change s':>10} {'+notice s':>9} {'rebuild MB':>10}")
+    head = (f"{'platforms':>9} {'baseline':<16} {'records':>7} {'full s':>7} {'best s':>7} {'CPU s':>7} "
+            f"{'ms/page':>8} {'pages':>7} {'peak MB':>8} {'output MB':>9} "
+            f"{'1 change s':>10} {'+notice s':>9} {'rebuild MB':>10}")
     lines = [head]
     for n, r in rows:
         for name in ("pelican", "hugo"):
