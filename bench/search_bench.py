@@ -119,7 +119,7 @@ def measure(registry: Path, out: Path, nq: int) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     ap.add_argument("--queries", type=int, default=30)
     ap.add_argument("--keep", default=None, help="folder to keep generated registries in (reused when present)")
     args, _ = ap.parse_known_args(argv)
