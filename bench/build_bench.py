@@ -8,7 +8,7 @@ For each size a synthetic registry (bench/synth.py, fixed seed) is generated onc
 figure is the median of `--runs` runs, each a fresh process, as staff and CI run them:
   validate   `python -m sme_registry validate` (loading, schemas, every rule)
   build      a clean build, `python -m registry_site --clean` (validation included), and its
-             ms per platform page, peak RSS (the build process; its forked workers apart:
+             ms per platform and per HTML page written, peak RSS (the build process; its forked workers apart:
              RSS counts the pages they share with it, so the two are not added), pages,
              output MB and search index MB
   no change  the same build again with the build cache (buildcache.py)
@@ -152,10 +152,11 @@ def main(argv=None) -> int:
 
 def print_table(rows: list[dict], runs: int) -> None:
     print(f"site build (median of {runs} runs, each a fresh process; as of {AS_OF}; {os.cpu_count()} cores)")
-    print(f"{'platforms':>10} {'validate s':>11} {'build s':>8} {'ms/page':>8} {'peak MB':>8} {'worker MB':>10} "
+    print(f"{'platforms':>10} {'validate s':>11} {'build s':>8} {'ms/platform':>12} {'ms/page':>8} {'peak MB':>8} {'worker MB':>10} "
           f"{'pages':>7} {'output MB':>10} {'search MB':>10} {'no change s':>12} {'1 change s':>11} {'+notice s':>10}")
     for r in rows:
-        print(f"{r['platforms']:>10} {r['validate_s']:>11.2f} {r['build_s']:>8.2f} {r['ms_per_page']:>8.2f} "
+        print(f"{r['platforms']:>10} {r['validate_s']:>11.2f} {r['build_s']:>8.2f} {r['ms_per_page']:>12.2f} "
+              f"{r['build_s'] * 1000 / max(r['pages'], 1):>8.2f} "
               f"{r['peak_mb']:>8.0f} {r['worker_peak_mb']:>10.0f} {r['pages']:>7} {r['output_mb']:>10.1f} "
               f"{r['search_mb']:>10.1f} {r['nochange_s']:>12.2f} {r['one_change_s']:>11.2f} {r['add_notice_s']:>10.2f}")
     if any("baselines" in r for r in rows):
