@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import baselines  # noqa: E402
+from baselines import output_size  # noqa: E402
 from synth import registry_in  # noqa: E402
 
 AS_OF = "2026-11-23"
@@ -63,15 +65,6 @@ def timed(module: str, *args: str, ok=(0,)) -> tuple[float, float, float]:
     return wall, own, child
 
 
-def folder_size(folder: Path) -> tuple[int, int]:
-    pages = total = 0
-    for dirpath, _dirs, files in os.walk(folder):
-        for name in files:
-            total += os.path.getsize(os.path.join(dirpath, name))
-            pages += name.endswith(".html")
-    return pages, total
-
-
 def change_platform(registry: Path, i: int) -> None:
     """Rename the i-th platform (its page, the lists, the search shard and the open data change)."""
     files = sorted((registry / "platforms").iterdir())
@@ -98,8 +91,8 @@ def measure(generated: Path, work: Path, runs: int) -> dict:
     builds = []
     for _ in range(runs):
         builds.append(timed("registry_site", str(registry), "--as-of", AS_OF, "--output", str(out), "--clean"))
-    pages, total = folder_size(out)
-    search = folder_size(out / "search")[1]
+    pages, total = output_size(out)
+    search = output_size(out / "search")[1]
     build = ["registry_site", str(registry), "--as-of", AS_OF, "--output", str(out)]
     nochange = [timed(*build)[0] for _ in range(runs)]
     changed, added = [], []
@@ -137,7 +130,6 @@ def main(argv=None) -> int:
             registry = registry_in(work, n)
             row = measure(registry, work, args.runs)
             if not args.no_baselines:
-                import baselines
                 row["baselines"] = baselines.run_baselines(registry, work / f"baselines-{n}", repeat=args.runs)
             rows.append(row)
             print(f"measured {n} platforms", file=sys.stderr)
