@@ -183,44 +183,12 @@ class RegistryGenerator(Generator):
         glob = buildcache.key(cache.global_key, site.title, site.demo,
                               [(pg.url, pg.title) for pg in self.context.get("pages", [])])
 
-        # form files first: the pages state their sizes
-        from . import formfiles
-        forms_key = buildcache.key(glob, site.forms, [site.by_id["notice"][link.id] for f in site.forms
-                                                      for link in f.notices if link.id in site.by_id["notice"]])
-        sizes: dict = {}
-        if self._reuse_stage(out, "forms", forms_key, sizes):
-            for f in site.forms:
-                f.file_size = sizes["forms"].get(f.id)
-        else:
-            files = formfiles.write_all(site.forms, site.by_id["notice"], out)
-            cache.stages["forms"] = (forms_key, files, {f.id: f.file_size for f in site.forms})
-
+        self._form_files(out, glob)      # first: the pages state the files' sizes
         checks = {p.id: eligibility.check_page(p, self.registry.programmes[p.id].criteria) for p in site.programmes}
         jobs = self._jobs(checks)
         records = [job for job in jobs if not job.site_wide]
         whole = [job for job in jobs if job.site_wide]
-        docs = {kind: make(site) for kind, make in search_index.DOCS.items()}
-        # a large type's index is built by every worker together, each its share of the shards
-        parts = {kind: parallel.workers() if len(docs[kind]) >= SPLIT_SEARCH_AT else 1 for kind in docs}
-        search_stages = {kind: [f"search:{kind}:{i}/{parts[kind]}" for i in range(parts[kind])] for kind in docs}
-        stage_work = {name: (lambda kind=kind, i=i: search_index.write_type(site, kind, out, docs=docs[kind],
-                                                                           part=(i, parts[kind])))
-                      for kind in docs for i, name in enumerate(search_stages[kind])}
-        stage_work.update({
-            "opendata": lambda: opendata.write_all(site, out),
-            "calendars": lambda: calendar_files.write_all(site, out, self.settings),
-            "feed": lambda: [feeds.write_atom(site, out, self.settings)],
-            "changes-feed": lambda: [history.write_atom(self.history, out, self.settings, site.as_of)],
-            "criteria": lambda: [eligibility.write_json(out, c) for c in checks.values()],
-        })
-        # Each stage is keyed by what it reads, so a changed platform leaves the notices' calendars
-        # alone; the open data reads the whole site: keyed by all the record pages' keys (site_key).
-        # The feed of changes shows removed records too, which no page holds: keyed by its own rows.
-        listed = (site.notices, site.publicity)
-        stage_inputs = {**{name: docs[kind] for kind in docs for name in search_stages[kind]}, "opendata": None,
-                        "calendars": listed,
-                        "feed": listed, "criteria": list(checks.values()),
-                        "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
+        stage_work, stage_inputs, search_stages = self._stages(out, checks)
         record_tasks = [_captured(out, lambda batch=batch: self._record_pages(batch, glob, out))
                         for batch in (records[i:i + JOBS_PER_TASK] for i in range(0, len(records), JOBS_PER_TASK))]
 
@@ -260,8 +228,8 @@ class RegistryGenerator(Generator):
             out.files.update(files)
             extras[name] = result if name.startswith("search:") else None
             cache.stages[name] = (stage_keys[name], sorted(files), extras[name])
-        search_index.write_manifest(site, out, {kind: search_index.merge_parts([extras[n] for n in search_stages[kind]])
-                                                for kind in docs})
+        search_index.write_manifest(site, out, {kind: search_index.merge_parts([extras[n] for n in names])
+                                                for kind, names in search_stages.items()})
         search_index.copy_lunr(out)
 
         urls = [job.url for job in jobs] + [page.url for page in self.context.get("pages", [])]
@@ -270,6 +238,48 @@ class RegistryGenerator(Generator):
         cache.save(out.files, dict(markdown_safe.USED))
         logger.info("registry pages: %d rendered, %d unchanged; %d files taken from the previous output",
                     self.rendered, self.reused, out.linked)
+
+    def _form_files(self, out: Output, glob: bytes) -> None:
+        """forms/<id>.docx|xlsx, or the previous build's when the forms and their notices are unchanged."""
+        from . import formfiles
+        site, cache = self.site, self.cache
+        notices = site.by_id["notice"]
+        forms_key = buildcache.key(glob, site.forms, [notices[link.id] for f in site.forms
+                                                      for link in f.notices if link.id in notices])
+        sizes: dict = {}
+        if self._reuse_stage(out, "forms", forms_key, sizes):
+            for f in site.forms:
+                f.file_size = sizes["forms"].get(f.id)
+        else:
+            files = formfiles.write_all(site.forms, notices, out)
+            cache.stages["forms"] = (forms_key, files, {f.id: f.file_size for f in site.forms})
+
+    def _stages(self, out: Output, checks: dict) -> tuple[dict, dict, dict]:
+        """The outputs besides the pages: {stage: work}, {stage: what it reads (None: the whole
+        site)}, and the stages of each type's search index."""
+        site = self.site
+        docs = {kind: make(site) for kind, make in search_index.DOCS.items()}
+        # a large type's index is built by every worker together, each its share of the shards
+        parts = {kind: parallel.workers() if len(docs[kind]) >= SPLIT_SEARCH_AT else 1 for kind in docs}
+        search_stages = {kind: [f"search:{kind}:{i}/{parts[kind]}" for i in range(parts[kind])] for kind in docs}
+        work = {name: (lambda kind=kind, i=i: search_index.write_type(site, kind, out, docs=docs[kind],
+                                                                     part=(i, parts[kind])))
+                for kind in docs for i, name in enumerate(search_stages[kind])}
+        work.update({
+            "opendata": lambda: opendata.write_all(site, out),
+            "calendars": lambda: calendar_files.write_all(site, out, self.settings),
+            "feed": lambda: [feeds.write_atom(site, out, self.settings)],
+            "changes-feed": lambda: [history.write_atom(self.history, out, self.settings, site.as_of)],
+            "criteria": lambda: [eligibility.write_json(out, c) for c in checks.values()],
+        })
+        # Each stage is keyed by what it reads, so a changed platform leaves the notices' calendars
+        # alone; the open data reads the whole site: keyed by all the record pages' keys (site_key).
+        # The feed of changes shows removed records too, which no page holds: keyed by its own rows.
+        listed = (site.notices, site.publicity)
+        inputs = {**{name: docs[kind] for kind in docs for name in search_stages[kind]}, "opendata": None,
+                  "calendars": listed, "feed": listed, "criteria": list(checks.values()),
+                  "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
+        return work, inputs, search_stages
 
     def _record_pages(self, batch: list[Job], glob: bytes, out: Output) -> tuple[dict, int]:
         """Key each page by what it shows; take it from the previous output when the key is the
