@@ -46,14 +46,12 @@ def _commit_in_place(staged: Path, output: Path, produced: set[str]) -> None:
     """A rebuild staged only what changed: move it into OUTPUT, then delete every file this build
     did not produce (a removed record's page) and the folders left empty.  Everything was
     produced before this point, so only renames and deletions remain."""
-    made: set[str] = set()
     moved: set[str] = set()
     for dirpath, _dirs, files in os.walk(staged):
         rel_dir = os.path.relpath(dirpath, staged)
         target_dir = output if rel_dir == "." else output / rel_dir
-        if files and rel_dir not in made:
+        if files:
             os.makedirs(target_dir, exist_ok=True)
-            made.add(rel_dir)
         for name in files:
             os.replace(os.path.join(dirpath, name), target_dir / name)
             moved.add(name if rel_dir == "." else f"{rel_dir}/{name}")
@@ -105,7 +103,6 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
         say(as_text(reg.problems))
     reg.release_sources()
 
-    output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     settings_file = settings_file or ROOT / "pelicanconf.py"
