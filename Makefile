@@ -80,8 +80,9 @@ review: $(STAMP)
 codeowners: $(STAMP)
 	$(PY) -m sme_registry codeowners $(REGISTRY) --owners codeowners.yaml --output CODEOWNERS $(if $(CHECK),--check) $(if $(FLAVOUR),--flavour $(FLAVOUR))
 
+# .cache/: parsed files by content, so checking again parses only what changed (never published)
 validate: $(STAMP)
-	$(PY) -m sme_registry validate $(REGISTRY) --as-of $(AS_OF)
+	$(PY) -m sme_registry validate $(REGISTRY) --as-of $(AS_OF) --cache .cache/validate-$(subst /,_,$(REGISTRY)).pickle
 
 status: $(STAMP)
 	$(PY) -m sme_registry status $(REGISTRY) --as-of $(AS_OF)

@@ -61,3 +61,20 @@ def test_a_damaged_cache_file_is_ignored(tmp_path):
     assert cache.old == {}
     reg = load_registry(REPO / "registry", as_of=AS_OF, parse_cache=cache)
     assert problems(reg) == problems(load_registry(REPO / "registry", as_of=AS_OF))
+
+
+def test_validate_with_a_cache_prints_what_it_prints_without(tmp_path, capsys):
+    from sme_registry.cli import main
+    shutil.copytree(REPO / "registry", tmp_path / "registry")
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    record = tmp_path / "examples" / "platforms" / "demo-ha-wancheng-info.yaml"
+    record.write_text(record.read_text("utf-8").replace('region: "411302"', "region: 411302"), "utf-8")
+    store = tmp_path / ".cache" / "validate.pickle"
+    args = [str(tmp_path / "examples"), "--as-of", "2026-11-20"]
+    runs = []
+    for extra in ([], ["--cache", str(store)], ["--cache", str(store)]):
+        code = main(["validate", *args, *extra])
+        runs.append((code, capsys.readouterr().out))
+    assert store.is_file()
+    assert runs[0] == runs[1] == runs[2]
+    assert runs[0][0] == 1 and "demo-ha-wancheng-info.yaml" in runs[0][1]

@@ -30,7 +30,13 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_validate(args) -> int:
-    reg = load_registry(Path(args.registry), as_of=args.as_of)
+    cache = None
+    if args.cache:   # parse again only the files that changed since the last validation (parsecache.py)
+        from .parsecache import ParseCache
+        cache = ParseCache(Path(args.cache))
+    reg = load_registry(Path(args.registry), as_of=args.as_of, parse_cache=cache)
+    if cache:
+        cache.save()
     print(FORMATS[args.format](reg.problems))
     return 1 if reg.problems.errors else 0
 
@@ -188,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("registry", nargs="?", default="registry")
     p.add_argument("--as-of", type=_date, default=None, help="按哪一天计算状态（默认上海时间今天）")
     p.add_argument("--format", choices=sorted(FORMATS), default="text")
+    p.add_argument("--cache", default=None, metavar="FILE",
+                   help="解析结果缓存文件：再次检查时只重新解析改动过的文件（make validate 使用 .cache/）")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("status", help="列出即将到期的称号、公示中的名单和即将截止的事项")
