@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -73,6 +74,8 @@ class Job:
     kwargs: dict
     site_wide: bool = False      # reads the whole site (`registry`), not only its arguments
     relative_urls: bool | None = None
+    # files made from the same arguments, kept or written with the page: (path, function giving the text)
+    companions: tuple = ()
 
     @property
     def url(self) -> str:
@@ -129,7 +132,9 @@ class RegistryGenerator(Generator):
         self._paginate(jobs, "platforms/history/", "platforms_history", site.history_platforms, page_title="历史称号")
         hist = self.history.record
         jobs += [Job(f"platforms/{p.id}/index.html", "platform",
-                     {"page_title": p.name, "platform": p, "history": hist("platform", p.id)}) for p in site.platforms]
+                     {"page_title": p.name, "platform": p, "history": hist("platform", p.id)},
+                     companions=((f"platforms/{p.id}.json", partial(opendata.platform_json, p)),))
+                 for p in site.platforms]
         self._paginate(jobs, "notices/", "notices", site.notices, per_page=NOTICES_PER_PAGE, page_title="通知公告",
                        facets=views.notice_facets(site.notices))
         jobs += [Job(f"notices/{n.id}/index.html", "notice", {"page_title": n.title, "notice": n,
@@ -266,7 +271,7 @@ class RegistryGenerator(Generator):
                                                                      part=(i, parts[kind])))
                 for kind in docs for i, name in enumerate(search_stages[kind])}
         work.update({
-            "opendata": lambda: opendata.write_all(site, out),
+            "opendata": lambda: opendata.write_lists(site, out),
             "calendars": lambda: calendar_files.write_all(site, out, self.settings),
             "feed": lambda: [feeds.write_atom(site, out, self.settings)],
             "changes-feed": lambda: [history.write_atom(self.history, out, self.settings, site.as_of)],
@@ -287,9 +292,11 @@ class RegistryGenerator(Generator):
         keys, rendered, old = {}, 0, self.cache.old_pages
         for job in batch:
             k = keys[job.save_as] = buildcache.key(glob, job.template, job.kwargs)
-            if old.get(job.save_as) == k and out.reuse(job.save_as):
+            if old.get(job.save_as) == k and all(out.reuse(rel) for rel in (job.save_as, *(c[0] for c in job.companions))):
                 continue
             out.write(job.save_as, self._render(job))
+            for rel, text in job.companions:
+                out.write(rel, text())
             rendered += 1
         return keys, rendered
 

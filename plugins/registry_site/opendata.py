@@ -108,13 +108,23 @@ def write(out: Path, rel: str, text: str) -> str:
     return emit(out, rel, text)
 
 
-def write_all(site: Site, out: Path) -> list[str]:
-    written = [
+def platform_json(p: PlatformView) -> str:
+    """platforms/<id>.json: one platform's record (the build writes it with the platform's page)."""
+    return json.dumps(platform_record(p), ensure_ascii=False, indent=1) + "\n"
+
+
+def write_lists(site: Site, out: Path) -> list[str]:
+    """data/: every platform, notice and publicity list in one file each."""
+    return [
         write(out, "data/platforms.json", dumps_lines([platform_record(p) for p in site.platforms])),
         write(out, "data/platforms.csv", platforms_csv(site.platforms)),
         write(out, "data/notices.json", dumps_lines([notice_record(n) for n in site.notices])),
         write(out, "data/publicity.json", dumps_lines([publicity_record(p) for p in site.publicity])),
     ]
+
+
+def write_all(site: Site, out: Path) -> list[str]:
+    written = write_lists(site, out)
     for p in site.platforms:
-        write(out, f"platforms/{p.id}.json", json.dumps(platform_record(p), ensure_ascii=False, indent=1) + "\n")
+        write(out, f"platforms/{p.id}.json", platform_json(p))
     return written
