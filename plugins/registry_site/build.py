@@ -37,6 +37,16 @@ class _ErrorCounter(logging.Handler):
         self.records.append(record)
 
 
+def _read_settings(settings_file: Path, override: dict) -> dict:
+    from pelican.settings import read_settings
+    cwd = os.getcwd()
+    try:
+        os.chdir(ROOT)   # pelicanconf.py paths are relative to the project
+        return read_settings(str(settings_file), override=override)
+    finally:
+        os.chdir(cwd)
+
+
 def cache_dir(output: Path) -> Path:
     """The build cache of OUTPUT: a sibling folder, never published (buildcache.py)."""
     return output.with_name(f".{output.name}.cache")
@@ -91,6 +101,19 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
     output = output.resolve()
     if not cache:
         shutil.rmtree(cache_dir(output), ignore_errors=True)
+    settings_file = settings_file or ROOT / "pelicanconf.py"
+    fixed = {"REGISTRY_PATH": str(registry), "REGISTRY_AS_OF": as_of, "DELETE_OUTPUT_DIRECTORY": False,
+             "PATH": str(ROOT / "content"), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
+             "LOAD_CONTENT_CACHE": False, "REGISTRY_CACHE_DIR": str(cache_dir(output)),
+             "REGISTRY_PREVIOUS_OUTPUT": str(output) if cache else None, **(overrides or {})}
+    # nothing changed since OUTPUT was built (buildcache.py): it is already what this build would write
+    inputs = buildcache.inputs_key(registry, as_of, _read_settings(settings_file, fixed), ROOT / "node_modules" / "lunr")
+    report = buildcache.unchanged(cache_dir(output), output, inputs) if cache else None
+    if report is not None:
+        if report:
+            say(report)
+        say(f"网站已是最新：{output}（记录、模板、设置和 Git 提交都没有改动；状态按 {as_of} 计算）")
+        return 0
     parsed = ParseCache(cache_dir(output) / "parse.pickle") if cache else None
     reg = load_registry(registry, as_of=as_of, parse_cache=parsed)
     if parsed:
@@ -103,24 +126,16 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
         say(as_text(reg.problems))
     reg.release_sources()
 
+    warnings = as_text(reg.problems) if reg.problems.warnings else ""
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    settings_file = settings_file or ROOT / "pelicanconf.py"
-    override = {
-        "OUTPUT_PATH": str(tmp), "REGISTRY_PATH": str(registry), "REGISTRY_AS_OF": as_of,
-        "REGISTRY_LOADED": reg, "DELETE_OUTPUT_DIRECTORY": False,
-        "PATH": str(ROOT / "content"), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
-        "CACHE_PATH": str(tmp / ".cache"), "LOAD_CONTENT_CACHE": False,
-        "REGISTRY_CACHE_DIR": str(cache_dir(output)), "REGISTRY_PREVIOUS_OUTPUT": str(output) if cache else None,
-    }
-    override.update(overrides or {})
+    override = {"OUTPUT_PATH": str(tmp), "CACHE_PATH": str(tmp / ".cache"), "REGISTRY_LOADED": reg, **fixed}
     counter = _ErrorCounter()
     logging.getLogger().addHandler(counter)
     cwd = os.getcwd()
     try:
         os.chdir(ROOT)   # pelicanconf.py paths are relative to the project
-        settings = read_settings(str(settings_file), override=override)
-        Pelican(settings).run()
+        Pelican(read_settings(str(settings_file), override=override)).run()
     except Exception as exc:  # a template or plugin error: nothing is published
         shutil.rmtree(tmp, ignore_errors=True)
         buildcache.discard(cache_dir(output))
@@ -141,6 +156,7 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
     if state and state.get("in_place") and output.is_dir():
         _commit_in_place(tmp, output, set(state["files"]))
         buildcache.commit(cache_dir(output))
+        buildcache.record_inputs(cache_dir(output), output, inputs, warnings)
         say(f"网站已更新：{output}（状态按 {as_of} 计算）")
         return 0
     old = None
@@ -152,6 +168,7 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
     os.chmod(output, 0o755)
     if old:
         _remove_later(old, cache_dir(output))
+    buildcache.record_inputs(cache_dir(output), output, inputs, warnings)
     say(f"网站已生成：{output}（状态按 {as_of} 计算）")
     return 0
 

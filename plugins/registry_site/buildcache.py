@@ -146,3 +146,93 @@ def commit(folder: Path) -> None:
 
 def discard(folder: Path) -> None:
     (Path(folder) / NEXT).unlink(missing_ok=True)
+
+
+# -- a rebuild with nothing changed ------------------------------------------------------------
+# When every input of the build is byte for byte what the published output was built from, the
+# build is already done: reproducibility means it would write the same bytes.  The inputs: every
+# file of the registry's layers, the global key (templates, code, libraries, settings, "as of"),
+# Pelican's own pages (content/), and the Git commit the history is read from.  The published
+# folder must also be exactly what that build left (the same files, the same sizes).
+INPUTS = "inputs.pickle"
+
+
+def _layers(root: Path) -> list[Path] | None:
+    """The registry folder and the folders it extends (registry.yaml), or None when unclear."""
+    import yaml
+    layers: list[Path] = []
+    current: Path | None = Path(root)
+    while current is not None:
+        current = current.resolve()
+        if current in layers or not current.is_dir():
+            return None
+        layers.append(current)
+        manifest, current = current / "registry.yaml", None
+        if manifest.exists():
+            try:
+                data = yaml.safe_load(manifest.read_text("utf-8")) or {}
+            except Exception:
+                return None
+            if isinstance(data, dict) and data.get("extends"):
+                current = layers[-1] / str(data["extends"])
+    return layers
+
+
+def _git_state(folder: Path) -> bytes:
+    import subprocess
+    try:
+        done = [subprocess.run(["git", "-C", str(folder), "rev-parse", *args], capture_output=True,
+                               stdin=subprocess.DEVNULL, timeout=60)
+                for args in (["HEAD"], ["--is-shallow-repository"], ["--show-toplevel"])]
+    except (OSError, subprocess.SubprocessError):
+        return b"no git"
+    return b"|".join(d.stdout if d.returncode == 0 else b"-" for d in done)
+
+
+def inputs_key(registry: Path, as_of, settings, lunr_js: Path) -> bytes | None:
+    layers = _layers(registry)
+    if layers is None:
+        return None
+    h = hashlib.blake2b(digest_size=20)
+    h.update(global_key(settings, as_of, Path(settings["THEME"]), lunr_js))
+    for layer in layers:
+        h.update(str(layer).encode() + b"\0")
+        _hash_tree(h, layer)
+    _hash_tree(h, Path(settings["PATH"]))
+    h.update(_git_state(layers[0]))
+    return h.digest()
+
+
+def listing(output: Path) -> dict[str, int]:
+    found = {}
+    for dirpath, _dirs, files in os.walk(output):
+        rel_dir = os.path.relpath(dirpath, output)
+        for name in files:
+            found[name if rel_dir == "." else f"{rel_dir}/{name}"] = os.stat(os.path.join(dirpath, name)).st_size
+    return found
+
+
+def unchanged(folder: Path, output: Path, key: bytes | None) -> str | None:
+    """The previous build's report (its warnings) when `key` is what OUTPUT was built from and
+    OUTPUT is as that build left it; None when there is anything to do."""
+    if key is None or not output.is_dir():
+        return None
+    try:
+        with open(Path(folder) / INPUTS, "rb") as f:
+            stored = pickle.load(f)
+    except Exception:
+        return None
+    if stored.get("key") != key or stored.get("listing") != listing(output):
+        return None
+    return stored.get("report", "")
+
+
+def record_inputs(folder: Path, output: Path, key: bytes | None, report: str) -> None:
+    """After a build was published: what it was built from, and what it left."""
+    path = Path(folder) / INPUTS
+    if key is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        pickle.dump({"key": key, "listing": listing(output), "report": report}, f, protocol=5)

@@ -131,3 +131,45 @@ def test_a_new_commit_rebuilds_the_history_it_changes(workspace):
     assert "更新宛城平台运营单位名称" in (out / "platforms/demo-ha-wancheng-info/index.html").read_text("utf-8")
     assert "删除重复录入的平台" in (out / "changes/feed.xml").read_text("utf-8")
     assert os.stat(out / UNTOUCHED_PAGE).st_ino == untouched
+
+    # built before the edit was committed, then committed: the files are the same, the history is not
+    edit(ws / "examples" / PLATFORM, "南阳示例数字科技有限公司", "南阳示例数字技术有限公司")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    commit(ws, "更正宛城平台运营单位名称", "2026-11-19T10:00:00+08:00")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    same_as_clean(ws, out)
+    assert "更正宛城平台运营单位名称" in (out / "platforms/demo-ha-wancheng-info/index.html").read_text("utf-8")
+
+
+def test_nothing_changed_means_nothing_to_do(workspace, capsys):
+    """Same records, templates, settings, date and commit, and the output as the last build left it:
+    the build is already done (it would write the same bytes), and says so."""
+    from registry_site.build import build
+    ws, out = workspace, workspace / "output"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    state = ws / ".output.cache" / "state.pickle"
+    before, stamp = snapshot(out), os.stat(state).st_mtime_ns
+    assert build((ws / "examples").resolve(), out, AS_OF) == 0
+    said = capsys.readouterr().err
+    assert "网站已是最新" in said and "警告" in said          # the demo's warnings are shown again
+    assert snapshot(out) == before and os.stat(state).st_mtime_ns == stamp   # no build ran
+
+    # a file someone dropped into the published folder: the build runs and removes it
+    (out / "platforms" / "说明.txt").write_text("手工放进来的文件", "utf-8")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    same_as_clean(ws, out)
+
+
+def test_pelican_pages_are_inputs_too(workspace):
+    ws, out = workspace, workspace / "output"
+    content = ws / "content"
+    shutil.copytree(REGISTRY.parent / "content", content)
+    settings = {"PATH": str(content)}
+    assert build_into(ws / "examples", out, AS_OF, overrides=settings) == 0
+    about = content / "pages" / "about.md"
+    about.write_text(about.read_text("utf-8") + "\n本站由示例单位维护。\n", "utf-8")
+    assert build_into(ws / "examples", out, AS_OF, overrides=settings) == 0
+    assert "本站由示例单位维护" in (out / "about" / "index.html").read_text("utf-8")
+    clean = ws / "clean"
+    assert build_into(ws / "examples", clean, AS_OF, overrides=settings, cache=False) == 0
+    assert snapshot(out) == snapshot(clean)
