@@ -179,14 +179,11 @@ def _layers(root: Path) -> list[Path] | None:
 
 
 def _git_state(folder: Path) -> bytes:
-    import subprocess
-    try:
-        done = [subprocess.run(["git", "-C", str(folder), "rev-parse", *args], capture_output=True,
-                               stdin=subprocess.DEVNULL, timeout=60)
-                for args in (["HEAD"], ["--is-shallow-repository"], ["--show-toplevel"])]
-    except (OSError, subprocess.SubprocessError):
-        return b"no git"
-    return b"|".join(d.stdout if d.returncode == 0 else b"-" for d in done)
+    """The commit the history is read from, asked as history.py asks Git (same pinned config and
+    environment: a GIT_DIR inherited from a hook must not point this at another repository)."""
+    from .history import _git
+    answers = [_git(folder, "rev-parse", *args) for args in (["HEAD"], ["--is-shallow-repository"], ["--show-toplevel"])]
+    return "|".join(a if a is not None else "-" for a in answers).encode()
 
 
 def inputs_key(registry: Path, as_of, settings, lunr_js: Path) -> bytes | None:
