@@ -114,10 +114,10 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
             say(report)
         say(f"网站已是最新：{output}（记录、模板、设置和 Git 提交都没有改动；状态按 {as_of} 计算）")
         return 0
-    parsed = ParseCache(cache_dir(output) / "parse.pickle") if cache else None
+    # a clean build starts with no parse cache (removed above) and leaves one for the next build
+    parsed = ParseCache(cache_dir(output) / "parse.pickle")
     reg = load_registry(registry, as_of=as_of, parse_cache=parsed)
-    if parsed:
-        parsed.save()
+    parsed.save()
     if reg.problems.errors:
         say(as_text(reg.problems))
         say(f"未生成网站：{output} 保持不变。")

@@ -40,10 +40,15 @@ def run_all(tasks: list[Callable[[], object]], jobs: int | None = None) -> list:
         return [t() for t in tasks]
     _TASKS = tasks
     gc.freeze()
+    # as many tasks as cores: the last runs here, and its result needs no sending back
+    here = len(tasks) <= jobs
+    forked = len(tasks) - 1 if here else len(tasks)
     try:
         # a worker that dies (killed for memory, say) fails the build with BrokenProcessPool, never hangs it
-        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_run, range(len(tasks))))
+        with ProcessPoolExecutor(min(jobs, forked), mp_context=multiprocessing.get_context("fork")) as pool:
+            results = pool.map(_run, range(forked))
+            own = [tasks[-1]()] if here else []
+            return list(results) + own
     finally:
         _TASKS = []
         gc.unfreeze()

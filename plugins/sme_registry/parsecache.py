@@ -3,7 +3,8 @@
 Parsing YAML with line numbers is most of validation's time (10,000 platforms: about 1.6 s of
 parsing against 0.4 s to load this cache).  An entry is keyed by the file's shown path and
 the digest of its bytes, and holds exactly what yamlsource.load_file produced: the data, the
-line of every field, the implicitly typed scalars and the problems the file itself has.
+text (from which Source finds the line of a field), the implicitly typed scalars and the
+problems the file itself has.
 Everything after parsing (schemas, rules across records) runs on every build: a cached load
 reports the same problems as a fresh one (tests/test_parsecache.py).  Entries not used by a
 build are dropped when it saves, so the cache holds one registry, not its history.
@@ -15,10 +16,9 @@ import os
 import pickle
 from pathlib import Path
 
-from .problems import Problems
-from .yamlsource import Source, load_bytes
+from .yamlsource import Source
 
-FORMAT = 1
+FORMAT = 2
 
 
 class ParseCache:
@@ -35,23 +35,29 @@ class ParseCache:
             except Exception:    # missing, truncated, another version: parse everything
                 self.old = {}
 
-    def load(self, path: Path, problems: Problems, shown: str) -> Source | None:
-        raw = path.read_bytes()
+    def get(self, raw: bytes, shown: str) -> tuple | None:
+        """(Source, the file's own problems) when these bytes were parsed before, else None."""
         key = (shown, hashlib.blake2b(raw, digest_size=16).digest())
         entry = self.old.get(key) or self.new.get(key)
         if entry is None:
-            own = Problems()
-            src = load_bytes(raw, own, shown)
-            entry = ((src.data, src.lines, src.implicit) if src is not None else None, list(own))
-        self.new[key] = entry
-        parsed, own_problems = entry
-        for p in own_problems:
-            problems.items.append(p)
-        if parsed is None:
             return None
-        data, lines, implicit = parsed
+        self.new[key] = entry
+        return self._unpack(shown, entry)
+
+    def put(self, raw: bytes, shown: str, src: Source | None, own: list) -> tuple:
+        """Keep a fresh parse; returns it as `get` would."""
+        # the lines only when the file's own problems needed them; else Source works them out from the text when asked
+        entry = ((src.data, src._lines, src.implicit, src.text) if src is not None else None, list(own))
+        self.new[(shown, hashlib.blake2b(raw, digest_size=16).digest())] = entry
+        return self._unpack(shown, entry)
+
+    @staticmethod
+    def _unpack(shown: str, entry: tuple) -> tuple:
+        parsed, own = entry
+        if parsed is None:
+            return None, own
         # a Source of its own (Registry.release_sources replaces its dicts, never empties them)
-        return Source(shown, data, lines, implicit)
+        return Source(shown, *parsed), own
 
     def save(self) -> None:
         if not self.file or self.new.keys() == self.old.keys():

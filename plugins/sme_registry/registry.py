@@ -19,7 +19,7 @@ from .problems import Problems
 from .records import FOLDERS, Form, HolidayYear, Notice, Platform, Programme, Publicity
 from .schemas import SchemaSet
 from .workdays import WorkdayCalendar
-from .yamlsource import ID_RE, load_file, record_id
+from .yamlsource import ID_RE, load_bytes, load_file, record_id
 
 _SCHEMAS: SchemaSet | None = None
 
@@ -72,7 +72,7 @@ class Registry:
             for record in self.table(folder).values():
                 src = getattr(record, "src", None)
                 if src is not None:
-                    src.lines, src.implicit = {}, {}
+                    src.lines, src.implicit, src.text = {}, {}, None
 
 
 def display_path(path: Path) -> str:
@@ -132,38 +132,89 @@ def _load_layer(reg: Registry, root: Path, seen: set, cache=None) -> None:
         if entry.is_dir() and entry.name not in FOLDERS and entry.name != "schema" and not entry.name.startswith("."):
             reg.problems.add(display_path(entry), 0, "", f"不认识的目录“{entry.name}”。记录只能放在 {'、'.join(FOLDERS)} 目录中。",
                              severity="warning", rule="registry.folder")
+    # Every file's name is checked first, in order; the files are then parsed and schema-checked
+    # (on all cores for a large registry) and their records built, in the same order: the
+    # problems come out exactly as a one-by-one load would report them.
+    steps: list = []        # a problem to report, or a file to load: (folder, kind, cls, rid, path, shown)
     for folder, (kind, cls) in FOLDERS.items():
         directory = root / folder
         if not directory.is_dir():
             continue
         table = reg.table(folder)
         shown_dir = display_path(directory)   # relpath once per folder: it is slow per file
-        for path in sorted(directory.iterdir()):
-            if path.name.startswith(".") or path.is_dir():
+        # names sorted as strings (Path objects compare far slower), folders known from the listing
+        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+            if entry.name.startswith(".") or entry.is_dir():
                 continue
-            shown = os.path.join(shown_dir, path.name)
+            path = directory / entry.name
+            shown = os.path.join(shown_dir, entry.name)
             if not path.name.endswith(".yaml"):
-                reg.problems.add(shown, 0, "", "记录文件名要以 .yaml 结尾（不是 .yml 或其他）。", rule="registry.extension")
+                steps.append((shown, 0, "", "记录文件名要以 .yaml 结尾（不是 .yml 或其他）。", "registry.extension"))
                 continue
             rid = record_id(path)
             if kind == "calendar":
                 if not (rid.isdigit() and len(rid) == 4):
-                    reg.problems.add(shown, 0, "", "节假日安排的文件名要是四位年份，例如 2027.yaml。", rule="registry.id")
+                    steps.append((shown, 0, "", "节假日安排的文件名要是四位年份，例如 2027.yaml。", "registry.id"))
                     continue
             elif not ID_RE.match(rid):
-                reg.problems.add(shown, 0, "", f"文件名“{path.name}”不是合法的编号：只能用小写英文字母、数字和“-”，3–80 个字符，"
-                                 "例如 xuchang-city.yaml。", rule="registry.id")
+                steps.append((shown, 0, "", f"文件名“{path.name}”不是合法的编号：只能用小写英文字母、数字和“-”，3–80 个字符，"
+                              "例如 xuchang-city.yaml。", "registry.id"))
                 continue
             if rid in table:
-                reg.problems.add(shown, 0, "", f"编号“{rid}”与 {table[rid].path} 重复。编号必须唯一。", rule="registry.duplicate-id")
+                steps.append((shown, 0, "", f"编号“{rid}”与 {table[rid].path} 重复。编号必须唯一。", "registry.duplicate-id"))
                 continue
             reg.present.setdefault(folder, set()).add(rid)
-            src = cache.load(path, reg.problems, shown) if cache else load_file(path, reg.problems, shown)
-            if src is None:
-                continue
+            steps.append((folder, kind, cls, rid, path, shown))
+    files = [step for step in steps if len(step) == 6]
+    loaded = iter(_load_files([(kind, path, shown) for _, kind, _, _, path, shown in files], cache))
+    for step in steps:
+        if len(step) == 5:
+            reg.problems.add(*step[:4], rule=step[4])
+            continue
+        folder, kind, cls, rid, path, shown = step
+        src, valid, own = next(loaded)
+        reg.problems.items.extend(own)
+        if valid:
+            reg.table(folder)[rid] = cls.build(rid, src)
+            reg.files[f"{kind}:{rid}"] = path
+
+
+# Files from which parsing is shared among the cores (sme_registry/parallel.py)
+PARALLEL_FROM = 2000
+
+
+def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
+    """(Source or None, passed the schema, the file's problems) for each (kind, path, shown)."""
+    raw = [path.read_bytes() for _, path, _ in files]
+    parsed: list = [cache.get(raw[i], shown) if cache else None for i, (_, _, shown) in enumerate(files)]
+    todo = [i for i, entry in enumerate(parsed) if entry is None]
+
+    def parse(share: list[int]) -> list[tuple]:
+        out = []
+        for i in share:
+            own = Problems()
+            src = load_bytes(raw[i], own, files[i][2])
+            if src is not None:
+                src.text = None      # sent back without it: the text is here already
+            out.append((src, own.items))
+        return out
+
+    from . import parallel
+    n = parallel.workers() if len(todo) >= PARALLEL_FROM else 1
+    shares = [todo[k::n] for k in range(n)]
+    for share, done in zip(shares, parallel.run_all([lambda s=s: parse(s) for s in shares])):
+        for i, entry in zip(share, done):
+            if entry[0] is not None:
+                entry[0].text = raw[i].decode("utf-8-sig")
+            parsed[i] = cache.put(raw[i], files[i][2], *entry) if cache else entry
+    results = []
+    for (kind, _, shown), (src, own) in zip(files, parsed):
+        own = Problems(list(own))
+        valid = False
+        if src is not None:
             if not isinstance(src.data, dict):
-                reg.problems.add(shown, 1, "", "记录应由“字段: 值”组成，而不是单个值或列表。", rule="yaml.not-mapping")
-                continue
-            if schemas().check(kind, src, reg.problems):
-                table[rid] = cls.build(rid, src)
-                reg.files[f"{kind}:{rid}"] = path
+                own.add(shown, 1, "", "记录应由“字段: 值”组成，而不是单个值或列表。", rule="yaml.not-mapping")
+            else:
+                valid = schemas().check(kind, src, own)
+        results.append((src, valid, own.items))
+    return results
