@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sme_registry import parallel
 from sme_registry.parsecache import ParseCache
 from sme_registry.registry import load_registry
 from sme_registry.report import as_text
@@ -52,20 +53,23 @@ def cache_dir(output: Path) -> Path:
     return output.with_name(f".{output.name}.cache")
 
 
-def _commit_in_place(staged: Path, output: Path, produced: set[str]) -> None:
+def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, int]]) -> dict[str, int]:
     """A rebuild staged only what changed: move it into OUTPUT, then delete every file this build
     did not produce (a removed record's page) and the folders left empty.  Everything was
-    produced before this point, so only renames and deletions remain."""
-    moved: set[str] = set()
+    produced before this point, so only renames and deletions remain.  Returns what OUTPUT
+    then holds (path -> size), as buildcache.listing would find it."""
+    moved: dict[str, int] = {}
     for dirpath, _dirs, files in os.walk(staged):
         rel_dir = os.path.relpath(dirpath, staged)
         target_dir = output if rel_dir == "." else output / rel_dir
         if files:
             os.makedirs(target_dir, exist_ok=True)
         for name in files:
-            os.replace(os.path.join(dirpath, name), target_dir / name)
-            moved.add(name if rel_dir == "." else f"{rel_dir}/{name}")
-    keep = produced | moved
+            source = os.path.join(dirpath, name)
+            size = os.stat(source).st_size
+            os.replace(source, target_dir / name)
+            moved[name if rel_dir == "." else f"{rel_dir}/{name}"] = size
+    keep = {rel: size for rel, (_digest, size) in produced.items()} | moved
     for dirpath, dirs, files in os.walk(output, topdown=False):
         rel_dir = os.path.relpath(dirpath, output)
         for name in files:
@@ -74,6 +78,7 @@ def _commit_in_place(staged: Path, output: Path, produced: set[str]) -> None:
         if rel_dir != "." and not os.listdir(dirpath):
             os.rmdir(dirpath)
     shutil.rmtree(staged, ignore_errors=True)
+    return keep
 
 
 def _remove_later(old: Path, cache: Path) -> None:
@@ -94,6 +99,12 @@ def _remove_later(old: Path, cache: Path) -> None:
 def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | None = None,
           overrides: dict | None = None, quiet: bool = False, cache: bool = True) -> int:
     """Validate and build; `cache=False` does all the work again (a clean build)."""
+    with parallel.long_lived():     # the records and view models live until the end
+        return _build(registry, output, as_of, settings_file, overrides, quiet, cache)
+
+
+def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | None,
+           overrides: dict | None, quiet: bool, cache: bool) -> int:
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -125,6 +136,7 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
     if reg.problems.warnings and not quiet:
         say(as_text(reg.problems))
     reg.release_sources()
+    parallel.settle()
 
     warnings = as_text(reg.problems) if reg.problems.warnings else ""
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -154,9 +166,9 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
     shutil.rmtree(tmp / ".cache", ignore_errors=True)
     state = buildcache.pending(cache_dir(output))
     if state and state.get("in_place") and output.is_dir():
-        _commit_in_place(tmp, output, set(state["files"]))
+        held = _commit_in_place(tmp, output, state["files"])
         buildcache.commit(cache_dir(output))
-        buildcache.record_inputs(cache_dir(output), output, inputs, warnings)
+        buildcache.record_inputs(cache_dir(output), output, inputs, warnings, held)
         say(f"网站已更新：{output}（状态按 {as_of} 计算）")
         return 0
     old = None

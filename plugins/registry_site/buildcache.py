@@ -224,12 +224,13 @@ def unchanged(folder: Path, output: Path, key: bytes | None) -> str | None:
     return stored.get("report", "")
 
 
-def record_inputs(folder: Path, output: Path, key: bytes | None, report: str) -> None:
-    """After a build was published: what it was built from, and what it left."""
+def record_inputs(folder: Path, output: Path, key: bytes | None, report: str, held: dict | None = None) -> None:
+    """After a build was published: what it was built from, and what it left (`held`, when the
+    caller knows it: listing(output) otherwise)."""
     path = Path(folder) / INPUTS
     if key is None:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
-        pickle.dump({"key": key, "listing": listing(output), "report": report}, f, protocol=5)
+        pickle.dump({"key": key, "listing": listing(output) if held is None else held, "report": report}, f, protocol=5)

@@ -103,6 +103,7 @@ class RegistryGenerator(Generator):
         markdown_safe.MEMO.update(self.cache.markdown)
         markdown_safe.USED.clear()
         site = views.build_site(reg, as_of)
+        parallel.settle()     # the view models live as long as the build
         self.registry = reg          # the validated records (the self-check publishes their criteria)
         self.site = site
         # 修改记录: one `git log`; each page gets its record's history as an argument (never the whole
@@ -246,7 +247,6 @@ class RegistryGenerator(Generator):
 
     def _form_files(self, out: Output, glob: bytes) -> None:
         """forms/<id>.docx|xlsx, or the previous build's when the forms and their notices are unchanged."""
-        from . import formfiles
         site, cache = self.site, self.cache
         notices = site.by_id["notice"]
         forms_key = buildcache.key(glob, site.forms, [notices[link.id] for f in site.forms
@@ -256,6 +256,7 @@ class RegistryGenerator(Generator):
             for f in site.forms:
                 f.file_size = sizes["forms"].get(f.id)
         else:
+            from . import formfiles     # python-docx and openpyxl take half a second to import
             files = formfiles.write_all(site.forms, notices, out)
             cache.stages["forms"] = (forms_key, files, {f.id: f.file_size for f in site.forms})
 
