@@ -20,12 +20,10 @@ The host in the UID is SITEURL's, or "localhost" for a local build (as the Atom 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from .output import emit
 
 if TYPE_CHECKING:   # views imports this module (ics_path) lazily; no cycle at import time
     from .views import NoticeView, PublicityView, Site
@@ -121,16 +119,11 @@ def publicity_calendar(p: "PublicityView", settings) -> Calendar:
     return cal
 
 
-def write_all(site: "Site", out: Path, settings) -> list[str]:
-    """Write every calendar file; returns their paths (relative to the output)."""
-    written = []
-    for n in site.notices:
-        if n.ics_url:
-            written.append(_write(out, n.ics_url, notice_calendar(n, settings)))
-    for p in site.publicity:
-        written.append(_write(out, ics_path(p.url), publicity_calendar(p, settings)))
-    return written
+def notice_ics(n: "NoticeView", settings) -> bytes:
+    """notices/<id>.ics, written with the notice's page (generator.py: keyed by the same view)."""
+    return notice_calendar(n, settings).to_ical()
 
 
-def _write(out: Path, rel: str, cal: Calendar) -> str:
-    return emit(out, rel, cal.to_ical())
+def publicity_ics(p: "PublicityView", settings) -> bytes:
+    """publicity/<id>.ics, written with the list's first page."""
+    return publicity_calendar(p, settings).to_ical()

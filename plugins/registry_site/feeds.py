@@ -21,13 +21,19 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00+08:00"
 
 
-def write_atom(site: Site, out: Path, settings) -> str:
+def atom_items(site: Site) -> list[tuple]:
+    """What the feed shows, newest first: (day, id, title, url, summary) of every notice and
+    publicity list (generator.py keys the feed by these)."""
     items = [(n.issued_on, n.id, n.title, n.url, f"{n.kind_label}｜{n.issuer}" + (f"｜{n.doc_number}" if n.doc_number else ""))
              for n in site.notices]
     items += [(p.starts_on, p.id, p.title, p.url, f"公示期 {p.starts_on} 至 {p.ends_on}（{p.working_days} 个工作日）")
               for p in site.publicity]
     items.sort(key=lambda i: (i[0], i[3]), reverse=True)
-    updated = items[0][0] if items else site.as_of
+    return items
+
+
+def write_atom(items: list[tuple], as_of, out: Path, settings) -> str:
+    updated = items[0][0] if items else as_of
     domain = (settings.get("SITEURL") or "").split("//")[-1].split("/")[0] or "localhost"
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',

@@ -138,12 +138,15 @@ class RegistryGenerator(Generator):
                  for p in site.platforms]
         self._paginate(jobs, "notices/", "notices", site.notices, per_page=NOTICES_PER_PAGE, page_title="通知公告",
                        facets=views.notice_facets(site.notices))
-        jobs += [Job(f"notices/{n.id}/index.html", "notice", {"page_title": n.title, "notice": n,
-                                                              "history": hist("notice", n.id)}) for n in site.notices]
+        jobs += [Job(f"notices/{n.id}/index.html", "notice", {"page_title": n.title, "notice": n, "history": hist("notice", n.id)},
+                     companions=((n.ics_url, partial(calendar_files.notice_ics, n, self.settings)),) if n.ics_url else ())
+                 for n in site.notices]
         self._paginate(jobs, "publicity/", "publicity_list", site.publicity, page_title="公示名单")
         for p in site.publicity:   # a national list has 200+ entries: 100 a page
+            first = len(jobs)
             self._paginate(jobs, f"publicity/{p.id}/", "publicity", p.entries, per_page=ENTRIES_PER_PAGE,
                            page_title=p.title, publicity=p, history=hist("publicity", p.id))
+            jobs[first].companions = ((calendar_files.ics_path(p.url), partial(calendar_files.publicity_ics, p, self.settings)),)
         jobs.append(Job("programmes/index.html", "programmes", {"page_title": "认定项目"}, site_wide=True))
         for p in site.programmes:
             jobs.append(Job(f"programmes/{p.id}/index.html", "programme",
@@ -273,17 +276,17 @@ class RegistryGenerator(Generator):
                 for kind in docs for i, name in enumerate(search_stages[kind])}
         work.update({
             "opendata": lambda: opendata.write_lists(site, out),
-            "calendars": lambda: calendar_files.write_all(site, out, self.settings),
-            "feed": lambda: [feeds.write_atom(site, out, self.settings)],
+            "feed": lambda: [feeds.write_atom(feed_items, site.as_of, out, self.settings)],
             "changes-feed": lambda: [history.write_atom(self.history, out, self.settings, site.as_of)],
             "criteria": lambda: [eligibility.write_json(out, c) for c in checks.values()],
         })
-        # Each stage is keyed by what it reads, so a changed platform leaves the notices' calendars
-        # alone; the open data reads the whole site: keyed by all the record pages' keys (site_key).
-        # The feed of changes shows removed records too, which no page holds: keyed by its own rows.
-        listed = (site.notices, site.publicity)
+        # Each stage is keyed by what it reads, so a changed platform leaves the feed alone; the
+        # open data reads the whole site: keyed by all the record pages' keys (site_key).  The feed
+        # of changes shows removed records too, which no page holds: keyed by its own rows.
+        # (Calendar files are written with their record's page, keyed with it.)
+        feed_items = feeds.atom_items(site)
         inputs = {**{name: docs[kind] for kind in docs for name in search_stages[kind]}, "opendata": None,
-                  "calendars": listed, "feed": listed, "criteria": list(checks.values()),
+                  "feed": (feed_items, site.as_of), "criteria": list(checks.values()),
                   "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
         return work, inputs, search_stages
 
