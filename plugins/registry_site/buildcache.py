@@ -27,6 +27,7 @@ simply does all the work.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -83,8 +84,52 @@ def key(*parts) -> bytes:
     """A key from bytes and picklable values (view models)."""
     h = hashlib.blake2b(digest_size=20)
     for part in parts:
-        h.update(part if isinstance(part, bytes) else pickle.dumps(part, protocol=5))
+        h.update(part if isinstance(part, bytes) else _dumps(part))
     return h.digest()
+
+
+# A platform's view appears on its page, on a page of the list, on its programmes' pages and in
+# the publicity lists that name it.  Pickled in full each time, the same views made most of a
+# rebuild's keying.  Within a build, a record's view (views.SHARED) is pickled once and then
+# stands in every key as the digest of that pickle: a key still covers every value it shows.
+_DIGESTS: dict[int, tuple[object, bytes]] = {}   # id(view) -> (the view, kept alive; its digest)
+_SHARED: tuple = ()
+
+
+class _KeyPickler(pickle.Pickler):
+    def __init__(self, file, root):
+        super().__init__(file, protocol=5)
+        self.root = root
+
+    def reducer_override(self, obj):
+        if obj is self.root or type(obj) not in _SHARED:
+            return NotImplemented
+        return _digest_ref, (view_digest(obj),)
+
+
+def _digest_ref(digest: bytes):   # never called: keys are only hashed, never unpickled
+    raise TypeError("a cache key is not unpickled")
+
+
+def _dumps(value) -> bytes:
+    buf = io.BytesIO()
+    _KeyPickler(buf, value).dump(value)
+    return buf.getvalue()
+
+
+def view_digest(view) -> bytes:
+    found = _DIGESTS.get(id(view))
+    if found is None:
+        _DIGESTS[id(view)] = found = (view, hashlib.blake2b(_dumps(view), digest_size=20).digest())
+    return found[1]
+
+
+def share_views(classes: tuple) -> None:
+    """Views of these classes are pickled once per build (call with () when the build is done:
+    a view changed after its digest was taken would keep the old one)."""
+    global _SHARED
+    _SHARED = tuple(classes)
+    _DIGESTS.clear()
 
 
 class BuildCache:

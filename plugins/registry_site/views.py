@@ -343,6 +343,10 @@ class Pager:
         return out
 
 
+# A record's view, shown on several pages: pickled once per build for their cache keys (buildcache.py)
+SHARED = (PlatformView, NoticeView, PublicityView, ProgrammeView, FormView)
+
+
 def region_view(code: str) -> RegionView:
     r = regions.lookup(code)
     if r is None:
