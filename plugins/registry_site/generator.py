@@ -210,12 +210,13 @@ class RegistryGenerator(Generator):
         record_tasks = [_captured(out, lambda batch=batch: self._record_pages(batch, glob, out))
                         for batch in (records[i:i + JOBS_PER_TASK] for i in range(0, len(records), JOBS_PER_TASK))]
 
-        if fresh:   # a clean build: nothing to compare with, so all the work goes into one parallel run
+        if fresh:   # a clean build: nothing to compare with, so all the work goes into one parallel run,
+            # the longest tasks first (a type's search index), so that no core is left with one at the end
             stages = list(stage_work)
-            results = parallel.run_all(record_tasks + [_captured(out, stage_work[n]) for n in stages]
-                                       + [_captured(out, lambda: self._write_pages(whole, out))])
-            record_results, stage_results = results[:len(record_tasks)], results[len(record_tasks):-1]
-            out.files.update(results[-1][0])
+            results = parallel.run_all([_captured(out, stage_work[n]) for n in stages]
+                                       + [_captured(out, lambda: self._write_pages(whole, out))] + record_tasks)
+            stage_results, record_results = results[:len(stages)], results[len(stages) + 1:]
+            out.files.update(results[len(stages)][0])
         else:       # a rebuild: first the record pages (keys, then only what changed), then the rest
             record_results = parallel.run_all(record_tasks)
         keys: dict[str, bytes] = {}
