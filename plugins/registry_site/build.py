@@ -118,7 +118,8 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
              "LOAD_CONTENT_CACHE": False, "REGISTRY_CACHE_DIR": str(cache_dir(output)),
              "REGISTRY_PREVIOUS_OUTPUT": str(output) if cache else None, **(overrides or {})}
     # nothing changed since OUTPUT was built (buildcache.py): it is already what this build would write
-    inputs = buildcache.inputs_key(registry, as_of, _read_settings(settings_file, fixed), ROOT / "node_modules" / "lunr")
+    read: dict[str, bytes] = {}
+    inputs = buildcache.inputs_key(registry, as_of, _read_settings(settings_file, fixed), ROOT / "node_modules" / "lunr", read)
     report = buildcache.unchanged(cache_dir(output), output, inputs) if cache else None
     if report is not None:
         if report:
@@ -126,7 +127,7 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
         say(f"网站已是最新：{output}（记录、模板、设置和 Git 提交都没有改动；状态按 {as_of} 计算）")
         return 0
     # a clean build starts with no parse cache (removed above) and leaves one for the next build
-    parsed = ParseCache(cache_dir(output) / "parse.pickle")
+    parsed = ParseCache(cache_dir(output) / "parse.pickle", preread=read)
     reg = load_registry(registry, as_of=as_of, parse_cache=parsed)
     parsed.save()
     if reg.problems.errors:

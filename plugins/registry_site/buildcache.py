@@ -42,12 +42,16 @@ _LIBRARIES = ("pelican", "Jinja2", "Markdown", "nh3", "MarkupSafe", "OpenCC", "i
               "lunr", "chinesecalendar")
 
 
-def _hash_tree(h, folder: Path) -> None:
+def _hash_tree(h, folder: Path, keep: dict | None = None) -> None:
+    """Hash every file under folder; `keep` gets each file's bytes by its path."""
     for dirpath, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             path = Path(dirpath, name)
-            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+            data = path.read_bytes()
+            if keep is not None:
+                keep[str(path)] = data
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + data + b"\0")
 
 
 def _plain(value) -> bool:
@@ -232,7 +236,9 @@ def _git_state(folder: Path) -> bytes:
     return "|".join(a if a is not None else "-" for a in answers).encode()
 
 
-def inputs_key(registry: Path, as_of, settings, lunr_js: Path) -> bytes | None:
+def inputs_key(registry: Path, as_of, settings, lunr_js: Path, keep: dict | None = None) -> bytes | None:
+    """`keep` gets the bytes of the registry's files, so that the build parses exactly what it
+    hashed (and reads each file once)."""
     layers = _layers(registry)
     if layers is None:
         return None
@@ -240,7 +246,7 @@ def inputs_key(registry: Path, as_of, settings, lunr_js: Path) -> bytes | None:
     h.update(global_key(settings, as_of, Path(settings["THEME"]), lunr_js))
     for layer in layers:
         h.update(str(layer).encode() + b"\0")
-        _hash_tree(h, layer)
+        _hash_tree(h, layer, keep)
     _hash_tree(h, Path(settings["PATH"]))
     h.update(_git_state(layers[0]))
     return h.digest()

@@ -22,8 +22,9 @@ FORMAT = 2
 
 
 class ParseCache:
-    def __init__(self, file: Path | None = None):
+    def __init__(self, file: Path | None = None, preread: dict[str, bytes] | None = None):
         self.file = Path(file) if file else None
+        self.preread = preread or {}      # path -> bytes the caller read already (the build's inputs key)
         self.old: dict = {}
         self.new: dict = {}
         if self.file:
@@ -34,6 +35,10 @@ class ParseCache:
                     self.old = stored["entries"]
             except Exception:    # missing, truncated, another version: parse everything
                 self.old = {}
+
+    def read(self, path: Path) -> bytes:
+        data = self.preread.pop(str(path), None)
+        return path.read_bytes() if data is None else data
 
     def get(self, raw: bytes, shown: str) -> tuple | None:
         """(Source, the file's own problems) when these bytes were parsed before, else None."""

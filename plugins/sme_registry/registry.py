@@ -185,7 +185,7 @@ PARALLEL_FROM = 2000
 
 def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
     """(Source or None, passed the schema, the file's problems) for each (kind, path, shown)."""
-    raw = [path.read_bytes() for _, path, _ in files]
+    raw = [cache.read(path) if cache else path.read_bytes() for _, path, _ in files]
     parsed: list = [cache.get(raw[i], shown) if cache else None for i, (_, _, shown) in enumerate(files)]
     todo = [i for i, entry in enumerate(parsed) if entry is None]
 
