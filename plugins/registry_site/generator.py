@@ -102,6 +102,9 @@ class RegistryGenerator(Generator):
             buildcache.global_key(self.settings, as_of, Path(self.settings["THEME"]), search_index.LUNR_JS))
         markdown_safe.MEMO.update(self.cache.markdown)
         markdown_safe.USED.clear()
+        # a clean build of a large registry renders its Markdown on all the cores first
+        markdown_safe.prerender([(pl.summary, views.PLATFORM_EXCERPT) for pl in reg.platforms.values()]
+                                + [(n.body, views.NOTICE_EXCERPT) for n in reg.notices.values()])
         site = views.build_site(reg, as_of)
         parallel.settle()     # the view models live as long as the build
         self.registry = reg          # the validated records (the self-check publishes their criteria)

@@ -47,12 +47,16 @@ def render(text: str | None, *, shift_headings: int = 1) -> Markup:
     """Markdown -> sanitised HTML.  Headings shift down one level: the page owns <h1>."""
     if not text:
         return Markup("")
-    k = hashlib.blake2b(f"{shift_headings}\0{text}".encode(), digest_size=16).digest()
+    k = _key(text, shift_headings)
     html = MEMO.get(k)
     if html is None:
         html = MEMO[k] = _render(text, shift_headings)
     USED[k] = html
     return Markup(html)
+
+
+def _key(text: str, shift_headings: int) -> bytes:
+    return hashlib.blake2b(f"{shift_headings}\0{text}".encode(), digest_size=16).digest()
 
 
 def _render(text: str, shift_headings: int) -> str:
@@ -81,3 +85,26 @@ def plain(text: str | None, limit: int = 160, *, html: str | None = None) -> str
         excerpt = MEMO[k] = stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"
     USED[k] = excerpt
     return excerpt
+
+
+# Texts from which rendering them is shared among the cores (a clean build of a large registry)
+PARALLEL_FROM = 1000
+
+
+def prerender(texts: list[tuple[str | None, int]]) -> None:
+    """Render (text, excerpt limit) pairs not yet in MEMO on all the cores, so that render and
+    plain find them there.  Only a head start: whatever is missing is rendered when asked for."""
+    todo = [(t, limit) for t, limit in dict.fromkeys(texts) if t and _key(t, 1) not in MEMO]
+    if len(todo) < PARALLEL_FROM:
+        return
+    from sme_registry import parallel
+
+    def work(share):
+        before = set(MEMO)
+        for text, limit in share:
+            plain(text, limit, html=render(text))
+        return {k: v for k, v in MEMO.items() if k not in before}
+
+    n = parallel.workers()
+    for found in parallel.run_all([lambda s=todo[i::n]: work(s) for i in range(n)]):
+        MEMO.update(found)

@@ -343,6 +343,9 @@ class Pager:
         return out
 
 
+PLATFORM_EXCERPT = 100   # characters of a platform's summary in lists and descriptions
+NOTICE_EXCERPT = 120     # of a notice's text
+
 # A record's view, shown on several pages: pickled once per build for their cache keys (buildcache.py)
 SHARED = (PlatformView, NoticeView, PublicityView, ProgrammeView, FormView)
 
@@ -398,7 +401,7 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
                                   n.doc_number, n.issued_on, n.issued_on.year,
                                   [prog_link[p] for p in n.programmes if p in prog_link], deadlines, attachments,
                                   n.contact, n.basis, n.note, body_html,
-                                  markdown_safe.plain(n.body, 120, html=body_html), any(d.days_left >= 0 for d in deadlines),
+                                  markdown_safe.plain(n.body, NOTICE_EXCERPT, html=body_html), any(d.days_left >= 0 for d in deadlines),
                                   n.index_number, n.topic, n.published_on))
     notices.sort(key=lambda n: (n.issued_on, n.id), reverse=True)
 
@@ -440,7 +443,7 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
              "registered_on": op.registered_on},
             region_view(pl.region), pl.category, CATEGORY_LABELS.get(pl.category, ""), list(pl.functions),
             [FUNCTION_LABELS[f] for f in pl.functions], pl.website, summary_html,
-            markdown_safe.plain(pl.summary, 100, html=summary_html), head[1] if head else None,
+            markdown_safe.plain(pl.summary, PLATFORM_EXCERPT, html=summary_html), head[1] if head else None,
             lifecycle.STATUS_LABELS[head[1]] if head else "候选（尚无认定）", head_view, recs_sorted,
             sorted(timeline, key=lambda t: t[0]), {y: pl.metrics[y] for y in sorted(pl.metrics)}))
     by_platform = {p.id: p for p in platforms}

@@ -32,3 +32,25 @@ def test_a_killed_worker_fails_the_build_instead_of_hanging_it():
 def test_one_worker_runs_in_process(monkeypatch):
     monkeypatch.setenv("REGISTRY_WORKERS", "1")
     assert parallel.run_all([os.getpid, os.getpid]) == [os.getpid()] * 2
+
+
+def test_as_many_tasks_as_cores_run_the_last_one_here():
+    parent = os.getpid()
+    assert [pid == parent for pid in parallel.run_all([os.getpid, os.getpid], jobs=2)] == [False, True]
+
+
+def test_markdown_rendered_ahead_on_all_cores_is_what_rendering_on_demand_gives(monkeypatch):
+    from registry_site import markdown_safe as md
+    texts = [(f"**第{i}条** 见[通知](https://gxt.example.cn/{i})\n\n- 一\n- 二 <script>alert(1)</script>", 100)
+             for i in range(60)] + [("", 100), (None, 100)]
+    monkeypatch.setattr(md, "MEMO", {})
+    monkeypatch.setattr(md, "PARALLEL_FROM", 10)
+    monkeypatch.setenv("REGISTRY_WORKERS", "2")
+    md.prerender(texts)
+    ahead = dict(md.MEMO)
+    assert len(ahead) == 120                       # each text's HTML and its excerpt
+    md.MEMO.clear()
+    for text, limit in texts:
+        md.plain(text, limit, html=md.render(text))
+    assert dict(md.MEMO) == ahead
+    assert not any("script" in html for html in ahead.values())
