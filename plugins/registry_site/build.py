@@ -181,7 +181,7 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
     os.chmod(output, 0o755)
     if old:
         _remove_later(old, cache_dir(output))
-    buildcache.record_inputs(cache_dir(output), output, inputs, warnings)
+    buildcache.record_inputs(cache_dir(output), output, inputs, warnings, known=state["files"] if state else None)
     say(f"网站已生成：{output}（状态按 {as_of} 计算）")
     return 0
 

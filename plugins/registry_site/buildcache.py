@@ -176,10 +176,17 @@ class BuildCache:
                  "stages": self.stages, "markdown": markdown_used, "in_place": self.in_place}
         with open(self.folder / NEXT, "wb") as f:
             pickle.dump(state, f, protocol=5)
+        _WRITTEN[str(self.folder)] = state
+
+
+_WRITTEN: dict[str, dict] = {}    # folder -> the state this process just wrote there (not read back)
 
 
 def pending(folder: Path) -> dict | None:
     """The state the build that just ran wrote (None without a cache)."""
+    state = _WRITTEN.pop(str(Path(folder)), None)
+    if state is not None:
+        return state
     try:
         with open(Path(folder) / NEXT, "rb") as f:
             return pickle.load(f)
@@ -195,6 +202,7 @@ def commit(folder: Path) -> None:
 
 
 def discard(folder: Path) -> None:
+    _WRITTEN.pop(str(Path(folder)), None)
     (Path(folder) / NEXT).unlink(missing_ok=True)
 
 
@@ -252,12 +260,17 @@ def inputs_key(registry: Path, as_of, settings, lunr_js: Path, keep: dict | None
     return h.digest()
 
 
-def listing(output: Path) -> dict[str, int]:
+def listing(output: Path, known: dict[str, tuple[str, int]] | None = None) -> dict[str, int]:
+    """Every file under OUTPUT and its size; `known` (the files this build wrote, as Output
+    records them) spares a stat for each of those."""
     found = {}
+    known = known or {}
     for dirpath, _dirs, files in os.walk(output):
         rel_dir = os.path.relpath(dirpath, output)
         for name in files:
-            found[name if rel_dir == "." else f"{rel_dir}/{name}"] = os.stat(os.path.join(dirpath, name)).st_size
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            entry = known.get(rel)
+            found[rel] = entry[1] if entry else os.stat(os.path.join(dirpath, name)).st_size
     return found
 
 
@@ -276,13 +289,14 @@ def unchanged(folder: Path, output: Path, key: bytes | None) -> str | None:
     return stored.get("report", "")
 
 
-def record_inputs(folder: Path, output: Path, key: bytes | None, report: str, held: dict | None = None) -> None:
+def record_inputs(folder: Path, output: Path, key: bytes | None, report: str, held: dict | None = None,
+                  known: dict | None = None) -> None:
     """After a build was published: what it was built from, and what it left (`held`, when the
-    caller knows it: listing(output) otherwise)."""
+    caller knows it: listing(output, known) otherwise)."""
     path = Path(folder) / INPUTS
     if key is None:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
-        pickle.dump({"key": key, "listing": listing(output) if held is None else held, "report": report}, f, protocol=5)
+        pickle.dump({"key": key, "listing": listing(output, known) if held is None else held, "report": report}, f, protocol=5)
