@@ -286,7 +286,8 @@ class RegistryGenerator(Generator):
         # alone; the open data reads the whole site: keyed by all the record pages' keys (site_key).
         # The feed of changes shows removed records too, which no page holds: keyed by its own rows.
         listed = (site.notices, site.publicity)
-        inputs = {**{name: docs[kind] for kind in docs for name in search_stages[kind]}, "opendata": None,
+        digests = {kind: buildcache.key(docs[kind]) for kind in docs}     # pickled once, not once a part
+        inputs = {**{name: digests[kind] for kind in docs for name in search_stages[kind]}, "opendata": None,
                   "calendars": listed, "feed": listed, "criteria": list(checks.values()),
                   "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
         return work, inputs, search_stages
