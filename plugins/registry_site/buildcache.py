@@ -6,8 +6,9 @@ next to OUTPUT, written by a build that succeeded and swapped in together with t
   - for every file of the previous output, its digest and size (output.Output links a file
     instead of writing it when the new bytes are the same);
   - for every page, the key it was rendered from; for every other stage (search index by
-    type, open data, feed, form files) its key and its files (a page's companions, such as a
-    platform's JSON or a notice's calendar, go with the page);
+    type, open data, feed, form files) its key and its files (and for the search index, what a
+    rebuild patches it from: search_index.py; a page's companions, such as a platform's JSON or
+    a notice's calendar, go with the page);
   - the sanitised HTML of every Markdown text (markdown_safe), by the text's digest.
 
 A key is a content hash of everything the page or stage reads:

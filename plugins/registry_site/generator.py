@@ -284,8 +284,13 @@ class RegistryGenerator(Generator):
         # a large type's index is built by every worker together, each its share of the shards
         parts = {kind: parallel.workers() if len(docs[kind]) >= SPLIT_SEARCH_AT else 1 for kind in docs}
         search_stages = {kind: [f"search:{kind}:{i}/{parts[kind]}" for i in range(parts[kind])] for kind in docs}
+        # a stage that runs patches the index its parts left last time (their "state"; a forked
+        # worker inherits it), writing only the shards that change
+        old = {name: self.cache.old_stages.get(name) for names in search_stages.values() for name in names}
+        previous = {kind: [old[n][2].get("state") if old[n] and isinstance(old[n][2], dict) else None for n in names]
+                    for kind, names in search_stages.items()}
         work = {name: (lambda kind=kind, i=i: search_index.write_type(site, kind, out, docs=docs[kind],
-                                                                     part=(i, parts[kind])))
+                                                                     part=(i, parts[kind]), previous=previous[kind]))
                 for kind in docs for i, name in enumerate(search_stages[kind])}
         work.update({
             "opendata": lambda: opendata.write_lists(site, out),
@@ -298,7 +303,8 @@ class RegistryGenerator(Generator):
         # of changes shows removed records too, which no page holds: keyed by its own rows.
         # (Calendar files are written with their record's page, keyed with it.)
         feed_items = feeds.atom_items(site)
-        inputs = {**{name: docs[kind] for kind in docs for name in search_stages[kind]}, "opendata": None,
+        digests = {kind: buildcache.key(docs[kind]) for kind in docs}     # pickled once, not once a part
+        inputs = {**{name: digests[kind] for kind in docs for name in search_stages[kind]}, "opendata": None,
                   "feed": (feed_items, site.as_of), "criteria": list(checks.values()),
                   "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
         return work, inputs, search_stages

@@ -24,6 +24,26 @@ the score, as its idf would make its weight close to nothing anyway.  search_que
 theme/static/js/search-core.js (browser) run the same steps and must return the same
 results: the tests compare them.
 
+Rebuilds (write_type's `previous`): after one record changes, most shards are the same, and
+building them all again would cost more than anything else in the rebuild.  A shard's file follows
+from its input alone: ShardedBuilder's frequencies (for each record in ref order, each field's terms
+that fall in the shard, with their counts), from which its postings, _index order, field lengths,
+totals and record count are all made; which terms fall in the shard is decided by the shard count
+and the set of common tokens.  So each build keeps in the build cache every shard's input (as text,
+`_encode`), a digest of each record's texts, each token's record count and the bitmaps.  A rebuild
+finds the records whose texts changed (the one edited and those whose refs shifted: a ref is a
+position, so a rename that moves a record in the order shifts the records between), tokenises only
+them and updates the counts.  With the same shard count and common tokens, a shard is built again
+only when one of those records' rows in it differs (from the rows kept, merged with the new ones in
+ref order); its other rows are the same texts at the same refs, cut by the same code, so every
+other shard's file is taken from the previous output as it is (or, gone from there, built again
+from its kept input).  Otherwise, or when many records
+changed (a record added early in the order shifts every ref after it, and most shards change
+anyway), the type is built afresh.  Nothing else goes into a shard: the fields, boosts, tokeniser
+and lunr's version are code, and OpenCC's table comes with a library version, both in the build
+cache's global key (a new one drops the cache).  tests/search/test_index.py and
+tests/site/test_incremental.py compare patched and fresh builds byte for byte.
+
 lunr.py serialises the search pipeline's labels only; both pipelines here are empty
 (tokens come ready-cut from the field extractors, see search_tokens), so lunr.js loads
 the index without any registered function.
@@ -31,7 +51,9 @@ the index without any registered function.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +61,7 @@ from . import markdown_safe
 from .search_lunr import ShardedBuilder
 from .search_tokens import index_tokens, t2s_string, t2s_table
 from .views import Site
-from .output import emit
+from .output import Output, emit
 
 LUNR_JS_VERSION = "2.3.9"
 CHUNK = 64                  # result entries per file
@@ -147,6 +169,8 @@ class TypeIndex:
     data: dict[int, dict]               # shard -> serialised lunr index
     common: list[tuple[str, bytes]]     # (token, bitmap of the records holding it), sorted by token
     present: list[int] = field(default_factory=list)   # the shards that hold a term
+    counts: dict[str, int] = field(default_factory=dict)      # token -> records holding it
+    inputs: dict[int, str] = field(default_factory=dict)      # shard -> its input (_encode), with `keep`
 
 
 def bitmap(refs: list[int], count: int) -> bytes:
@@ -158,11 +182,12 @@ def bitmap(refs: list[int], count: int) -> bytes:
 
 
 def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: int | None = None,
-                sink=None, part: tuple[int, int] = (0, 1)) -> TypeIndex:
+                sink=None, part: tuple[int, int] = (0, 1), keep: bool = False) -> TypeIndex:
     """The search index of one record type: lunr shards, and bitmaps for the tokens held by
     `common_min` records or more (COMMON_MIN_DOCS unless given).  With `sink`, each shard goes
     to sink(shard, data) as soon as it is serialised instead of into `data` (less memory).
-    `part` (i, n): only the shards k % n == i (see ShardedBuilder)."""
+    `part` (i, n): only the shards k % n == i (see ShardedBuilder).  `keep`: also the token
+    counts and each shard's input, what a rebuild patches (`_patch`)."""
     common_min = COMMON_MIN_DOCS if common_min is None else common_min
     tokenised = [{key: index_tokens(d.fields[key], table) for key, _, _ in fields} for d in docs]
     holders: dict[str, list[int]] = {}
@@ -178,49 +203,216 @@ def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: i
     for ref, fs in enumerate(tokenised):
         builder.add(str(ref), fs)
     del tokenised
-    data, present = {}, []
-    for k, d in builder.drain():
+    data, present, inputs = {}, [], {}
+    for k, d in builder.drain(inputs if keep else None):
         present.append(k)
+        if keep:     # as text at once: a whole index of small dicts kept alive slows the collector
+            inputs[k] = _encode(inputs[k])
         if sink:
             sink(k, serialise(d))
         else:
             data[k] = serialise(d)
-    return TypeIndex(n, data, [(t, bitmap(sorted(holders[t]), len(docs))) for t in sorted(common, key=_utf16_key)],
-                     present)
+    return TypeIndex(n, data, [(t, bitmap(holders[t], len(docs))) for t in sorted(common, key=_utf16_key)],
+                     present, {t: len(refs) for t, refs in holders.items()} if keep else {}, inputs)
+
+
+def _digests(docs: list[Doc], keys: list[str]) -> bytes:
+    """Per record, 16 bytes: a digest of the texts it is indexed from."""
+    return b"".join(hashlib.blake2b(pickle.dumps([d.fields[k] for k in keys], protocol=5), digest_size=16).digest()
+                    for d in docs)
+
+
+# A shard's input (ShardedBuilder's frequencies) kept as one string, a line per record in ref order:
+# "\n<ref>\t<field>\x01<term>\x01<term>…\x02<tf>,<tf>…\t<field>…".  Tokens never hold control
+# characters.  One string is cheap to pickle, unlike 100,000 small dicts, and a rebuild finds a
+# record's line with str.find.
+Row = dict[str, dict[str, int]]      # field -> term -> tf: one record's entry in one shard
+
+
+def _encode(frequencies: dict[str, dict[str, int]]) -> str:
+    out, ref = [], None
+    for field_ref, terms in frequencies.items():
+        key, r = field_ref.split("/", 1)
+        if r != ref:
+            out.append("\n" + r)
+            ref = r
+        out.append("\t" + key + "\x01" + "\x01".join(terms) + "\x02" + ",".join(map(str, terms.values())))
+    return "".join(out)
+
+
+def _decode(line: str) -> tuple[int, Row]:
+    ref, *fields = line.split("\t")
+    row = {}
+    for f in fields:
+        key, rest = f.split("\x01", 1)
+        terms, tfs = rest.split("\x02")
+        row[key] = dict(zip(terms.split("\x01"), map(int, tfs.split(","))))
+    return int(ref), row
+
+
+def _line(text: str, ref: int) -> str | None:
+    i = text.find(f"\n{ref}\t")
+    if i < 0:
+        return None
+    j = text.find("\n", i + 1)
+    return text[i + 1:j if j >= 0 else len(text)]
+
+
+def _rows(tokens: dict[str, list[str]], common, n: int) -> dict[int, Row]:
+    """A record's rows in each shard, as ShardedBuilder.add fills the frequencies (first-seen order)."""
+    shards: dict[int, Row] = {}
+    for key, toks in tokens.items():
+        frequencies: dict[str, int] = {}
+        for t in toks:
+            if t not in common:
+                frequencies[t] = frequencies.get(t, 0) + 1
+        for t, tf in frequencies.items():
+            shards.setdefault(ord(t[0]) % n, {}).setdefault(key, {})[t] = tf
+    return shards
+
+
+def _patch(docs: list[Doc], fields: list[tuple], table: dict, common_min: int, part: tuple[int, int],
+           previous: list[dict], digests: bytes, reusable, sink) -> TypeIndex | None:
+    """The index of `docs` from the previous build's (`previous`: the states of all the parts),
+    rebuilding only the shards where a changed record's row changes; None when a fresh build is
+    needed (another shard count or set of common tokens, many records changed, no usable state).
+    `reusable(k)` keeps shard k's file from the previous output (False: it must be written)."""
+    keys = [key for key, _, _ in fields]
+    shared = previous[0]
+    if len(previous) != part[1] or any(not p or p["of"] != shared["of"] for p in previous) \
+            or shared["keys"] != keys:
+        return None
+    old, count = shared["digests"], len(shared["digests"]) // 16
+    changed = [r for r in range(max(count, len(docs)))
+               if r >= count or r >= len(docs) or old[16 * r:16 * r + 16] != digests[16 * r:16 * r + 16]]
+    if len(changed) > max(16, len(docs) // 16):
+        return None      # patching costs per record changed: past this, a fresh build is cheaper
+    n, bits = shared["n"], shared["bits"]
+    inputs = {k: text for p in previous for k, (_, text) in p["shards"].items()}
+    counts, common = dict(shared["counts"]), set(bits)
+    before: dict[int, dict[int, Row]] = {}    # shard -> changed record -> its row then
+    after: dict[int, dict[int, Row]] = {}     # … and now
+    now: dict[int, set[str]] = {}             # a changed record's tokens now
+    for r in changed:
+        held = {t for t, b in bits.items() if r < count and b[r >> 3] >> (r & 7) & 1}
+        for k, text in inputs.items():
+            line = _line(text, r)
+            if line is not None:
+                row = before.setdefault(k, {})[r] = _decode(line)[1]
+                held.update(*row.values())
+        for t in held:
+            counts[t] -= 1
+            if not counts[t]:
+                del counts[t]
+        if r < len(docs):
+            tokens = {key: index_tokens(docs[r].fields[key], table) for key in keys}
+            now[r] = {t for toks in tokens.values() for t in toks}
+            for t in now[r]:
+                counts[t] = counts.get(t, 0) + 1
+            for k, row in _rows(tokens, common, n).items():
+                after.setdefault(k, {})[r] = row
+    if {t for t, c in counts.items() if c >= common_min} != common \
+            or shard_count(sum(c for t, c in counts.items() if t not in common)) != n:
+        return None
+    ordered = lambda rows: {r: [(key, list(terms.items())) for key, terms in row.items()] for r, row in rows.items()}
+    dirty = {k for k in before.keys() | after.keys() if ordered(before.get(k, {})) != ordered(after.get(k, {}))}
+    gone = set(changed)
+    builder = ShardedBuilder([(key, boost) for key, boost, _ in fields], n)
+    kept, present = {}, []
+    for k in range(part[0], n, part[1]):
+        text = inputs.get(k)
+        if k not in dirty and (text is None or reusable(k)):
+            if text is not None:
+                kept[k] = text
+                present.append(k)
+            continue
+        rows = [_decode(line) for line in (text or "").split("\n")[1:] if int(line[:line.index("\t")]) not in gone]
+        if k in dirty:      # the changed records' rows now, in ref order among the others
+            rows = sorted(rows + list(after.get(k, {}).items()), key=lambda row: row[0])
+        for r, row in rows:
+            builder.add(str(r), {key: [t for t, tf in terms.items() for _ in range(tf)] for key, terms in row.items()})
+    for k, d in builder.drain(kept):
+        present.append(k)
+        kept[k] = _encode(kept[k])
+        sink(k, serialise(d))
+    size = (len(docs) + 7) // 8
+    patched = []
+    for t in sorted(common, key=_utf16_key):
+        b = bytearray(bits[t])
+        for r in changed:
+            if r >> 3 < len(b):
+                b[r >> 3] &= ~(1 << (r & 7))
+        b.extend(bytes(max(0, size - len(b))))
+        del b[size:]
+        for r in changed:
+            if t in now.get(r, ()):
+                b[r >> 3] |= 1 << (r & 7)
+        patched.append((t, bytes(b)))
+    return TypeIndex(n, {}, patched, sorted(present), counts, kept)
 
 
 def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def _keep_file(out, rel: str) -> bool:
+    """Keep `rel` as the previous build left it (Output.reuse; in a plain folder, where it is)."""
+    return out.reuse(rel) if isinstance(out, Output) else (Path(out) / rel).is_file()
+
+
 def write_type(site: Site, kind: str, out, common_min: int | None = None, table: dict | None = None,
-               docs: list[Doc] | None = None, part: tuple[int, int] = (0, 1)) -> dict:
+               docs: list[Doc] | None = None, part: tuple[int, int] = (0, 1), previous: list | None = None) -> dict:
     """Write search/<kind>/ (shards, bitmaps, entries); returns the manifest's entry for the type,
     with the files written ("files") and the characters its terms use ("chars").  The types are
     independent, so a build can write them in parallel (generator.py) and then the manifest.
     `part` (i, n) writes only its share of the shards (part 0 also the bitmaps and entries):
-    merge_parts joins the entries of all n parts."""
+    merge_parts joins the entries of all n parts.
+    `previous` (a list, of Nones in a first build): the "state" of each part's entry from the
+    previous build into the same `out`; the entry then has a "state" too, for the next build: every
+    part's shards (their characters and `_encode`d inputs), and in part 0's, what every part reads
+    (the records' digests, the token counts, the bitmaps).  See "Rebuilds" in the module docstring."""
     table = t2s_table() if table is None else table
     docs = DOCS[kind](site) if docs is None else docs
     fields = FIELDS[kind]
-    chars: set[str] = set()
+    common_min = COMMON_MIN_DOCS if common_min is None else common_min
+    chars: dict[int, str] = {}        # shard -> the characters of its terms
     written = []
 
     def write_shard(k: int, data: dict) -> None:
-        chars.update(*(term for term, _ in data["invertedIndex"]))
+        chars[k] = "".join(sorted(set().union(*(term for term, _ in data["invertedIndex"]))))
         written.append(emit(out, f"search/{kind}/s{k}.json", _dump(data)))
 
-    index = build_index(docs, fields, table, common_min, sink=write_shard, part=part) if docs else TypeIndex(1, {}, [])
-    chars.update(*(t for t, _ in index.common))
+    def reusable(k: int) -> bool:
+        if not _keep_file(out, f"search/{kind}/s{k}.json"):
+            return False
+        chars[k] = previous[part[0]]["shards"][k][0]
+        written.append(f"search/{kind}/s{k}.json")
+        return True
+
+    digests = _digests(docs, [key for key, _, _ in fields]) if previous is not None else b""
+    index = None
+    if previous and all(previous) and docs:
+        index = _patch(docs, fields, table, common_min, part, previous, digests, reusable, write_shard)
+    if index is None:
+        index = build_index(docs, fields, table, common_min, sink=write_shard, part=part, keep=previous is not None) \
+            if docs else TypeIndex(1, {}, [])
     chunk = CHUNKS.get(kind, CHUNK)
     if part[0] == 0:   # the bitmaps and the entries: once, by the first part
         for i, (token, bits) in enumerate(index.common):
             written.append(emit(out, f"search/{kind}/c{i}.json", _dump({"t": token, "b": base64.b64encode(bits).decode()})))
         for c in range(0, len(docs), chunk):
             written.append(emit(out, f"search/{kind}/d{c // chunk}.json", _dump([d.entry for d in docs[c:c + chunk]])))
-    return {"label": TYPE_LABELS[kind], "docs": len(docs), "chunk": chunk, "shards": index.shards,
-            "present": index.present, "common": [t for t, _ in index.common],
-            "fields": {k: label for k, _, label in fields}, "files": written, "chars": "".join(sorted(chars))}
+    entry = {"label": TYPE_LABELS[kind], "docs": len(docs), "chunk": chunk, "shards": index.shards,
+             "present": index.present, "common": [t for t, _ in index.common],
+             "fields": {k: label for k, _, label in fields}, "files": written,
+             "chars": "".join(sorted(set("".join(chars.values())).union(*(t for t, _ in index.common))))}
+    if previous is not None:
+        state = entry["state"] = {"of": hashlib.blake2b(digests).digest(), "n": index.shards,
+                                  "shards": {k: (chars[k], index.inputs[k]) for k in index.present}}
+        if part[0] == 0:      # what every part reads: the records' digests, token counts, bitmaps
+            state.update(keys=[key for key, _, _ in fields], digests=digests, counts=index.counts,
+                         bits=dict(index.common))
+    return entry
 
 
 def merge_parts(entries: list[dict]) -> dict:
@@ -237,7 +429,8 @@ def write_manifest(site: Site, out, types: dict[str, dict]) -> str:
     chars = set("".join(types[k]["chars"] for k in DOCS))
     manifest = {"lunr": LUNR_JS_VERSION, "as_of": str(site.as_of), "t2s": "",
                 "programmes": {p.id: p.name for p in site.programmes},
-                "types": {k: {f: v for f, v in types[k].items() if f not in ("files", "chars")} for k in DOCS}}
+                "types": {k: {f: v for f, v in types[k].items() if f not in ("files", "chars", "state")}
+                          for k in DOCS}}
     # The browser needs only the traditional characters whose simplified form is in some
     # record: any other one finds nothing converted or not (a third of the manifest's weight).
     manifest["t2s"] = t2s_string({t: s for t, s in table.items() if s in chars})

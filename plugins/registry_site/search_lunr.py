@@ -83,11 +83,15 @@ class ShardedBuilder:
         """{shard: what lunr.Builder.build().serialize() gives for that shard's tokens}."""
         return dict(self.drain())
 
-    def drain(self):
+    def drain(self, keep: dict | None = None):
         """(shard, serialised) one shard at a time, forgetting each shard once it is serialised:
-        a writer that dumps each one as it comes holds one shard at a time, not the whole index."""
+        a writer that dumps each one as it comes holds one shard at a time, not the whole index.
+        With `keep`, keep[shard] = its frequencies: the shard's whole input (search_index._patch)."""
         for k in sorted(self.shards):
-            yield k, self._serialise(self.shards.pop(k))
+            shard = self.shards.pop(k)
+            if keep is not None:
+                keep[k] = shard.frequencies
+            yield k, self._serialise(shard)
 
     def _serialise(self, shard: _Shard) -> dict:
         n = shard.documents

@@ -268,3 +268,63 @@ def test_an_index_built_in_parts_is_the_index_built_whole(tmp_path, parts):
         assert whole["common"] and len(whole["present"]) > parts
     files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert files(tmp_path / "parts") == files(tmp_path / "whole")
+
+
+def test_a_patched_index_is_the_index_built_afresh(tmp_path, monkeypatch):
+    """A rebuild patches the previous build's index (write_type's `previous`): after each kind of
+    change it writes only some shards, yet its files and manifest entry are those of a fresh build."""
+    import dataclasses
+    import datetime as dt
+    import os
+    import sys
+
+    from registry_site import views
+    from sme_registry.registry import load_registry
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from synth import generate
+
+    as_of = dt.date(2026, 11, 23)
+    generate(tmp_path / "registry", platforms=300, seed=3)
+    docs = search_index.DOCS["platform"](views.build_site(load_registry(tmp_path / "registry", as_of=as_of), as_of))
+    table = t2s_table()
+    counts = build_index(docs, search_index.FIELDS["platform"], table, keep=True).counts
+    rare = max((t for t, c in counts.items() if c < 40), key=lambda t: (counts[t], t))
+    common_min = counts[rare] + 1            # one more record holding `rare` makes it common
+    monkeypatch.setattr(search_index, "TOKENS_PER_SHARD", 100)     # more shards than 300 records make
+    written, emit = [], search_index.emit
+    monkeypatch.setattr(search_index, "emit", lambda out, rel, data: written.append(rel) or emit(out, rel, data))
+
+    def renamed(doc, name):
+        return dataclasses.replace(doc, fields={**doc.fields, "n": name}, entry={**doc.entry, "t": name})
+
+    patched, states = tmp_path / "patched", [None, None]
+    steps = [("first build", list(docs))]
+    steps.append(("a rename", steps[-1][1][:7] + [renamed(docs[7], docs[7].fields["n"] + "（更名）")] + steps[-1][1][8:]))
+    d = steps[-1][1]
+    steps.append(("a record moved (the refs between shift)", d[:20] + d[21:24] + [renamed(d[20], "中原数字化服务平台")] + d[24:]))
+    steps.append(("a record added", steps[-1][1] + [renamed(docs[3], "新增的服务平台")]))
+    steps.append(("a record removed", steps[-1][1][:-3] + steps[-1][1][-2:]))
+    steps.append(("nothing", steps[-1][1]))
+    steps.append(("a token becomes common (a fresh build)", steps[-1][1] + [renamed(docs[5], rare)]))
+    for label, now in steps:
+        for path in patched.rglob("s*.json"):
+            os.utime(path, ns=(0, 0))
+        written.clear()
+        parts = [search_index.write_type(None, "platform", patched, common_min, table, now, (i, 2), states)
+                 for i in range(2)]
+        states = [p.pop("state") for p in parts]
+        shards = [f for f in written if "/s" in f]
+        fresh = tmp_path / label
+        whole = search_index.write_type(None, "platform", fresh, common_min, table, now)
+        merged = search_index.merge_parts(parts)
+        assert sorted(merged.pop("files")) == sorted(whole.pop("files")), label
+        assert merged == whole, label
+        for path in fresh.rglob("*.json"):
+            assert (patched / path.relative_to(fresh)).read_bytes() == path.read_bytes(), (label, path)
+        if label == "first build" or "fresh" in label:
+            assert len(shards) == len(whole["present"]), label
+        elif label == "nothing":
+            assert shards == []
+        else:     # a record's tokens fall in some shards; a move also changes the records between
+            assert 0 < len(shards) < len(whole["present"]) / (1 if "moved" in label else 2), label

@@ -6,6 +6,7 @@ compares every byte with a clean build of the same records into another folder.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -64,6 +65,45 @@ def test_rebuild_after_changes_equals_a_clean_build_and_reuses_unchanged_pages(w
     assert (out / "notices/demo-henan-2027-call/index.html").is_file()
     # the page of a platform nothing touched was taken from the previous output, not rendered again
     assert os.stat(out / UNTOUCHED_PAGE).st_ino == untouched
+
+
+def test_a_rebuild_writes_only_the_search_shards_a_change_touches(workspace, monkeypatch):
+    """The search index is patched (search_index.py): a renamed platform rewrites the shards its old
+    and new name fall in, not the others, and the site is still a clean build's.  The demo is small:
+    here it gets many shards, common tokens (bitmaps) and an index built in three parts, as a large
+    registry would, and the parts run in this process so that the writes can be counted."""
+    from registry_site import generator, search_index
+    from sme_registry import parallel
+    monkeypatch.setattr(search_index, "TOKENS_PER_SHARD", 10)
+    monkeypatch.setattr(search_index, "COMMON_MIN_DOCS", 8)
+    monkeypatch.setattr(generator, "SPLIT_SEARCH_AT", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 3)
+    monkeypatch.setattr(parallel, "run_all", lambda tasks, jobs=None: [task() for task in tasks])
+    written, emit = [], search_index.emit
+    monkeypatch.setattr(search_index, "emit", lambda out, rel, data: written.append(rel) or emit(out, rel, data))
+    ws, out = workspace, workspace / "output"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    shards = lambda: [f for f in written if f.startswith("search/platform/s")]
+    manifest = lambda: json.loads((out / "search/manifest.json").read_text("utf-8"))["types"]["platform"]
+    assert len(shards()) == len(manifest()["present"]) > 16 and manifest()["common"]
+
+    written.clear()
+    edit(ws / "examples" / PLATFORM, "南阳宛城中小企业信息服务平台", "南阳宛城区中小企业数字化服务平台")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert 0 < len(shards()) < len(manifest()["present"]) / 2
+    same_as_clean(ws, out)
+
+    written.clear()       # a platform removed: the refs of the records after it shift
+    (ws / "examples/platforms/demo-ha-jinshui-transfer.yaml").unlink()
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert 0 < len(shards())
+    same_as_clean(ws, out)
+
+    written.clear()       # a shard deleted from the output by hand is built again, alone
+    (out / f"search/platform/s{manifest()['present'][-1]}.json").unlink()
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert shards() == [f"search/platform/s{manifest()['present'][-1]}.json"]
+    same_as_clean(ws, out)
 
 
 def test_a_new_day_rebuilds_what_the_date_changes(workspace):
