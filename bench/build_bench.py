@@ -42,13 +42,19 @@ from synth import registry_in  # noqa: E402
 AS_OF = "2026-11-23"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "PYTHONHASHSEED": "0"}
 # runs a module in a fresh interpreter and prints the peak RSS of the process and of its children
-_PEAK = ("import resource, runpy, sys\n"
+# (the tools end with os._exit, sme_registry/process.py: the figures are printed on the way out)
+_PEAK = ("import os, resource, runpy, sys\n"
          "mod = sys.argv[1]; sys.argv = [mod] + sys.argv[2:]\n"
+         "def peak():\n"
+         "    print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr, flush=True)\n"
+         "real_exit = os._exit\n"
+         "def _exit(code):\n    peak(); real_exit(code)\n"
+         "os._exit = _exit\n"
          "rc = 0\n"
          "try:\n    runpy.run_module(mod, run_name='__main__')\n"
          "except SystemExit as e:\n    rc = e.code or 0\n"
-         "print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+         "peak()\n"
          "sys.exit(rc)")
 
 

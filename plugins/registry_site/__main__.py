@@ -1,5 +1,5 @@
-import sys
+from sme_registry.process import exit_now
 
 from .build import main
 
-sys.exit(main())
+exit_now(main())

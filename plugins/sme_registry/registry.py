@@ -19,7 +19,7 @@ from .problems import Problems
 from .records import FOLDERS, Form, HolidayYear, Notice, Platform, Programme, Publicity
 from .schemas import SchemaSet
 from .workdays import WorkdayCalendar
-from .yamlsource import ID_RE, load_bytes, load_file, record_id
+from .yamlsource import ID_RE, Source, load_bytes, load_file, record_id
 
 _SCHEMAS: SchemaSet | None = None
 
@@ -190,23 +190,23 @@ def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
     todo = [i for i, entry in enumerate(parsed) if entry is None]
 
     def parse(share: list[int]) -> list[tuple]:
+        # plain values go back from a worker (quicker to pickle than Source objects), without
+        # the text: it is here already
         out = []
         for i in share:
             own = Problems()
             src = load_bytes(raw[i], own, files[i][2])
-            if src is not None:
-                src.text = None      # sent back without it: the text is here already
-            out.append((src, own.items))
+            out.append((None if src is None else (src.data, src._lines, src.implicit), own.items))
         return out
 
     from . import parallel
     n = parallel.workers() if len(todo) >= PARALLEL_FROM else 1
     shares = [todo[k::n] for k in range(n)]
     for share, done in zip(shares, parallel.run_all([lambda s=s: parse(s) for s in shares])):
-        for i, entry in zip(share, done):
-            if entry[0] is not None:
-                entry[0].text = raw[i].decode("utf-8-sig")
-            parsed[i] = cache.put(raw[i], files[i][2], *entry) if cache else entry
+        for i, (values, own) in zip(share, done):
+            shown = files[i][2]
+            src = None if values is None else Source(shown, *values, text=raw[i].decode("utf-8-sig"))
+            parsed[i] = cache.put(raw[i], shown, src, own) if cache else (src, own)
     results = []
     for (kind, _, shown), (src, own) in zip(files, parsed):
         own = Problems(list(own))
