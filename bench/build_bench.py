@@ -45,8 +45,10 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "PYTHONHASHSEED": "0"}
 # (the tools end with os._exit, sme_registry/process.py: the figures are printed on the way out)
 _PEAK = ("import os, resource, runpy, sys\n"
          "mod = sys.argv[1]; sys.argv = [mod] + sys.argv[2:]\n"
+         "me = os.getpid()\n"
          "def peak():\n"
-         "    print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+         "    if os.getpid() == me:   # not in a forked worker, which ends through os._exit too\n"
+         "        print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
          " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr, flush=True)\n"
          "real_exit = os._exit\n"
          "def _exit(code):\n    peak(); real_exit(code)\n"

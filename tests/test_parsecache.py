@@ -53,6 +53,15 @@ def test_cached_loads_equal_fresh_loads_with_errors_and_edits(tmp_path):
     third.save()
     assert len(ParseCache(store).old) == len(third.new)   # only what this load used is kept
 
+    # written by a forked child while the build goes on: the same file once it is done
+    written = ParseCache(store).old
+    store.unlink()
+    fourth = ParseCache(store)
+    load_registry(root, as_of=AS_OF, parse_cache=fourth)
+    wait = fourth.save(background=True)
+    wait()
+    assert ParseCache(store).old == written
+
 
 def test_a_damaged_cache_file_is_ignored(tmp_path):
     store = tmp_path / "parse.pickle"

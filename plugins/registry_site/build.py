@@ -105,9 +105,6 @@ def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | No
 
 def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | None,
            overrides: dict | None, quiet: bool, cache: bool) -> int:
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
     output = output.resolve()
     if not cache:
@@ -129,7 +126,21 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
     # a clean build starts with no parse cache (removed above) and leaves one for the next build
     parsed = ParseCache(cache_dir(output) / "parse.pickle", preread=read)
     reg = load_registry(registry, as_of=as_of, parse_cache=parsed)
-    parsed.save()
+    saved = parsed.save(background=True)
+    del parsed, read       # its copies of the files' texts are not needed again (tens of MB)
+    try:
+        return _publish(reg, output, as_of, settings_file, fixed, inputs, quiet, say)
+    finally:
+        saved()
+
+
+def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict, inputs: bytes | None,
+             quiet: bool, say) -> int:
+    """Report the registry's problems; without errors, run Pelican into a staging folder and
+    publish it (see the module docstring)."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
     if reg.problems.errors:
         say(as_text(reg.problems))
         say(f"未生成网站：{output} 保持不变。")

@@ -52,7 +52,9 @@ def add_jinja_filters(pelican_object):
     settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
     # Record text is data, not markup: every value is escaped unless it is Markup (the
     # sanitised Markdown from markdown_safe, Pelican's own page content via `|safe`).
-    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+    # The templates do not change during a build: no stat of every template file at every render
+    # (auto_reload), which was most of a build's file-system calls.
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True, "auto_reload": False}
 
 
 class RegistryBuildError(Exception):
