@@ -70,13 +70,17 @@ def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, 
             os.replace(source, target_dir / name)
             moved[name if rel_dir == "." else f"{rel_dir}/{name}"] = size
     keep = {rel: size for rel, (_digest, size) in produced.items()} | moved
+    removed: set[str] = set()       # folders emptied and removed (the walk goes bottom-up)
     for dirpath, dirs, files in os.walk(output, topdown=False):
         rel_dir = os.path.relpath(dirpath, output)
+        left = len(files) + sum(1 for d in dirs if os.path.join(dirpath, d) not in removed)
         for name in files:
             if (name if rel_dir == "." else f"{rel_dir}/{name}") not in keep:
                 os.unlink(os.path.join(dirpath, name))
-        if rel_dir != "." and not os.listdir(dirpath):
+                left -= 1
+        if rel_dir != "." and not left:     # known from the walk: no listing of every folder again
             os.rmdir(dirpath)
+            removed.add(dirpath)
     shutil.rmtree(staged, ignore_errors=True)
     return keep
 

@@ -37,6 +37,11 @@ def same_as_clean(ws: Path, out: Path, as_of=AS_OF):
     assert sorted(cached) == sorted(fresh)
     differing = [name for name in fresh if cached[name] != fresh[name]]
     assert differing == []
+    assert folders(out) == folders(clean)       # no folder left empty by a removed page
+
+
+def folders(root: Path) -> set[str]:
+    return {os.path.relpath(d, root) for d, _, _ in os.walk(root)}
 
 
 def edit(path: Path, old: str, new: str):
