@@ -187,11 +187,20 @@ def export_markdown(registry_dir, out_dir, flavor: str = "pelican", records=None
 
 
 # -- running a build in a fresh process --------------------------------------------------------
+def settle(trash: Path | None = None) -> None:
+    """Before a timed run: the previous run's deletions done (`trash`: the folder our build
+    empties in the background) and its written files on disk, so no run pays for the last one."""
+    while trash is not None and trash.exists():
+        time.sleep(0.05)
+    os.sync()
+
+
 def run_measured(cmd, cwd=None, env=None, log=None) -> tuple[float, float, float]:
     """Run `cmd`; return (wall seconds, peak RSS in MB, CPU seconds user+system) of that process and
     its waited-for children.  CPU time is the steadier figure on a busy machine."""
     log_file = open(log, "wb") if log else subprocess.DEVNULL
     try:
+        settle()
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
         _pid, status, usage = os.wait4(proc.pid, 0)

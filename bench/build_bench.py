@@ -5,7 +5,8 @@
     .venv/bin/python bench/build_bench.py --sizes 1000 --no-baselines
 
 For each size a synthetic registry (bench/synth.py, fixed seed) is generated once.  Every
-figure is the median of `--runs` runs, each a fresh process, as staff and CI run them:
+figure is the median of `--runs` runs, each a fresh process, as staff and CI run them, started
+once the previous run's files are on disk and its background deletion is done (settle):
   validate   `python -m sme_registry validate` (loading, schemas, every rule)
   build      a clean build, `python -m registry_site --clean` (validation included), and its
              ms per platform and per HTML page written, peak RSS (the build process; its forked workers apart:
@@ -62,6 +63,8 @@ _PEAK = ("import os, resource, runpy, sys\n"
 
 def timed(module: str, *args: str, ok=(0,)) -> tuple[float, float, float]:
     """Wall seconds, peak MB of the process, peak MB of its largest child."""
+    output = args[args.index("--output") + 1] if "--output" in args else None
+    baselines.settle(Path(output).with_name(f".{Path(output).name}.cache") / "trash" if output else None)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _PEAK, module, *args], cwd=ROOT, env=ENV,
                           capture_output=True, text=True)
