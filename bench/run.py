@@ -3,7 +3,7 @@ side by side with stock Pelican and Hugo on the same records (bench/build_bench.
 index and its queries (bench/search_bench.py).
 
 Options go to both, e.g. `make bench BENCH_ARGS="--sizes 10000 --runs 3 --keep /tmp/smebench"`;
-`--no-baselines` leaves out Pelican and Hugo.  A full run with 3 runs a size takes about an hour on
+`--no-baselines` leaves out Pelican and Hugo.  A full run with 3 runs a size takes about 45 minutes on
 a 2-core machine (stock Pelican at 50,000 platforms is most of it)."""
 import sys
 from pathlib import Path
