@@ -1,8 +1,8 @@
 """Run a build's independent tasks on all cores: forked workers, results back to the parent.
 
 The tasks are closures over the generator's view models, which are large and not worth
-pickling: a forked worker inherits them (copy-on-write) and sends back only its small
-result (the files it wrote and their digests).  `long_lived()` keeps the workers' garbage
+pickling: a forked worker inherits them (copy-on-write) and sends back only its result
+(the files it wrote and their digests; a search index part also what a rebuild patches it from).  `long_lived()` keeps the workers' garbage
 collector from touching, and so copying, every inherited object.  An exception in a task
 is raised again in the parent, so a failed page still fails the whole build.
 """
