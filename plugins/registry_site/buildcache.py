@@ -110,6 +110,7 @@ def key(*parts) -> bytes:
 # the publicity lists that name it.  Pickled in full each time, the same views made most of a
 # rebuild's keying.  Within a build, a record's view (views.SHARED) is pickled once and then
 # stands in every key as the digest of that pickle: a key still covers every value it shows.
+# (Views refer to other records by Link, so no view holds itself: a cycle would never end.)
 _DIGESTS: dict[int, tuple[object, bytes]] = {}   # id(view) -> (the view, kept alive; its digest)
 _SHARED: tuple = ()
 
