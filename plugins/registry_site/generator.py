@@ -200,13 +200,12 @@ class RegistryGenerator(Generator):
         self._form_files(out, glob)      # first: the pages state the files' sizes
         buildcache.share_views(views.SHARED)   # from here on the view models do not change
         try:
-            self._output(out, glob)
+            self._output(out, glob, fresh)
         finally:
             buildcache.share_views(())
 
-    def _output(self, out: Output, glob: bytes):
+    def _output(self, out: Output, glob: bytes, fresh: bool):
         site, cache = self.site, self.cache
-        fresh = not cache.old_pages and not cache.old_stages
         checks = {p.id: eligibility.check_page(p, self.registry.programmes[p.id].criteria) for p in site.programmes}
         jobs = self._jobs(checks)
         records = [job for job in jobs if not job.site_wide]
