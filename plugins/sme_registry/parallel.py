@@ -19,6 +19,7 @@ _TASKS: list[Callable[[], object]] = []
 
 
 def _run(i: int):
+    gc.enable()       # a worker renders pages, whose garbage has cycles (see long_lived)
     return _TASKS[i]()
 
 
@@ -38,7 +39,7 @@ def run_all(tasks: list[Callable[[], object]], jobs: int | None = None) -> list:
     global _TASKS
     jobs = workers() if jobs is None else jobs
     if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [t() for t in tasks]
+        return [_collecting(t) for t in tasks]
     _TASKS = tasks
     # as many tasks as cores: the last runs here, and its result needs no sending back
     here = len(tasks) <= jobs
@@ -47,10 +48,20 @@ def run_all(tasks: list[Callable[[], object]], jobs: int | None = None) -> list:
         # a worker that dies (killed for memory, say) fails the build with BrokenProcessPool, never hangs it
         with long_lived(), ProcessPoolExecutor(min(jobs, forked), mp_context=multiprocessing.get_context("fork")) as pool:
             results = pool.map(_run, range(forked))
-            own = [tasks[-1]()] if here else []
+            own = [_collecting(tasks[-1])] if here else []
             return list(results) + own
     finally:
         _TASKS = []
+
+
+def _collecting(task: Callable[[], object]):
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        return task()
+    finally:
+        if not enabled:
+            gc.disable()
 
 
 @contextmanager
@@ -58,15 +69,25 @@ def long_lived():
     """Everything alive now lives as long as this block: the cyclic garbage collector leaves it
     alone (gc.freeze).  A build holds a million objects (records, view models) for its whole
     run; every full collection would walk them all again (a fifth of a rebuild's time) to free
-    nothing, and in a forked worker it would copy every page it touches.  Blocks nest: only
-    the outermost one hands the objects back to the collector."""
+    nothing, and in a forked worker it would copy every page it touches.
+    The outermost block also stops the collector altogether: loading and keying a registry
+    (reading the parse cache, building the view models, pickling them for keys) make a
+    million objects and almost no cyclic garbage, and the collections their allocations
+    set off took a sixth of a rebuild.  Rendering does make cyclic garbage (Jinja's contexts):
+    run_all's tasks run with the collector on, in the workers and here.
+    Blocks nest: only the outermost one hands the objects back to the collector."""
     outer = gc.get_freeze_count() > 0
+    enabled = gc.isenabled()
     gc.freeze()
+    if not outer:
+        gc.disable()
     try:
         yield
     finally:
         if not outer:
             gc.unfreeze()
+            if enabled:
+                gc.enable()
 
 
 def settle() -> None:
