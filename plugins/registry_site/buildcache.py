@@ -57,15 +57,18 @@ def _read(path: Path) -> bytes:
 
 
 def _hash_tree(h, folder: Path, keep: dict | None = None) -> None:
-    """Hash every file under folder; `keep` gets each file's bytes by its path."""
-    for dirpath, dirs, files in os.walk(folder):
+    """Hash every file under folder; `keep` gets each file's bytes by its path.  (Strings, not
+    pathlib: ten thousand files are hashed before every build.)"""
+    top = str(folder)
+    for dirpath, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        prefix = "" if dirpath == top else dirpath[len(top) + 1:] + "/"
         for name in sorted(files):
-            path = Path(dirpath, name)
+            path = f"{dirpath}/{name}"
             data = _read(path)
             if keep is not None:
-                keep[str(path)] = data
-            h.update(str(path.relative_to(folder)).encode() + b"\0" + data + b"\0")
+                keep[path] = data
+            h.update(f"{prefix}{name}".encode() + b"\0" + data + b"\0")
 
 
 def _plain(value) -> bool:

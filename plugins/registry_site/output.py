@@ -31,6 +31,7 @@ class Output:
         self.root = Path(root)
         self.in_place = in_place and previous is not None
         self.previous = Path(previous) if previous else None
+        self._previous_prefix = f"{self.previous}/" if previous else ""   # a string: pathlib's / costs more than the stat
         self.published = published or {}     # rel -> (digest, size) of the previous output's files
         self.files: dict[str, tuple[str, int]] = {}   # what this build produced
         self.linked = 0                       # files kept from the previous output
@@ -80,9 +81,9 @@ class Output:
         """Keep the previous output's file: in place, or linked into the staging folder."""
         if self.previous is None:
             return False
-        old = self.previous / rel
+        old = self._previous_prefix + rel
         try:
-            if size is not None and old.stat().st_size != size:
+            if size is not None and os.stat(old).st_size != size:
                 return False
             if self.in_place:
                 self.linked += 1
