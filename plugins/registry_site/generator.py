@@ -27,7 +27,7 @@ from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
 
 from . import (buildcache, calendar_files, eligibility, feeds, history, markdown_safe, opendata, search_index,
-               views)
+               snippets, views)
 from .output import Output
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ JINJA_FILTERS = {"cn_date": views.cn_date, "by_year": views.notices_by_year, "me
 def add_jinja_filters(pelican_object):
     settings = pelican_object.settings
     settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
+    settings.setdefault("JINJA_GLOBALS", {}).update(snippets.GLOBALS)
     # Record text is data, not markup: every value is escaped unless it is Markup (the
     # sanitised Markdown from markdown_safe, Pelican's own page content via `|safe`).
     # The templates do not change during a build: no stat of every template file at every render

@@ -16,11 +16,11 @@ from contextlib import contextmanager
 from typing import Callable
 
 _TASKS: list[Callable[[], object]] = []
+_COLLECT = True
 
 
 def _run(i: int):
-    gc.enable()       # a worker renders pages, whose garbage has cycles (see long_lived)
-    return _TASKS[i]()
+    return _collecting(_TASKS[i]) if _COLLECT else _TASKS[i]()
 
 
 def workers() -> int:
@@ -34,13 +34,16 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def run_all(tasks: list[Callable[[], object]], jobs: int | None = None) -> list:
-    """Results of `tasks`, in order; in forked workers when there are several cores and tasks."""
-    global _TASKS
+def run_all(tasks: list[Callable[[], object]], jobs: int | None = None, collect: bool = True) -> list:
+    """Results of `tasks`, in order; in forked workers when there are several cores and tasks.
+    `collect=False`: the tasks make no cyclic garbage (parsing, rules): the collector stays off
+    while they run, if it is off (long_lived)."""
+    global _TASKS, _COLLECT
     jobs = workers() if jobs is None else jobs
+    run = _collecting if collect else (lambda task: task())
     if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_collecting(t) for t in tasks]
-    _TASKS = tasks
+        return [run(t) for t in tasks]
+    _TASKS, _COLLECT = tasks, collect
     # as many tasks as cores: the last runs here, and its result needs no sending back
     here = len(tasks) <= jobs
     forked = len(tasks) - 1 if here else len(tasks)
@@ -48,7 +51,7 @@ def run_all(tasks: list[Callable[[], object]], jobs: int | None = None) -> list:
         # a worker that dies (killed for memory, say) fails the build with BrokenProcessPool, never hangs it
         with long_lived(), ProcessPoolExecutor(min(jobs, forked), mp_context=multiprocessing.get_context("fork")) as pool:
             results = pool.map(_run, range(forked))
-            own = [_collecting(tasks[-1])] if here else []
+            own = [run(tasks[-1])] if here else []
             return list(results) + own
     finally:
         _TASKS = []
@@ -74,7 +77,7 @@ def long_lived():
     (reading the parse cache, building the view models, pickling them for keys) make a
     million objects and almost no cyclic garbage, and the collections their allocations
     set off took a sixth of a rebuild.  Rendering does make cyclic garbage (Jinja's contexts):
-    run_all's tasks run with the collector on, in the workers and here.
+    run_all's tasks run with the collector on, in the workers and here, unless they make none.
     Blocks nest: only the outermost one hands the objects back to the collector."""
     outer = gc.get_freeze_count() > 0
     enabled = gc.isenabled()

@@ -202,7 +202,7 @@ def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
     from . import parallel
     n = parallel.workers() if len(todo) >= PARALLEL_FROM else 1
     shares = [todo[k::n] for k in range(n)]
-    for share, done in zip(shares, parallel.run_all([lambda s=s: parse(s) for s in shares])):
+    for share, done in zip(shares, parallel.run_all([lambda s=s: parse(s) for s in shares], collect=False)):
         for i, (values, own) in zip(share, done):
             shown = files[i][2]
             src = None if values is None else Source(shown, *values, text=raw[i].decode("utf-8-sig"))

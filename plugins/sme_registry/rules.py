@@ -60,7 +60,7 @@ def check_all(reg, as_of: dt.date | None = None) -> None:
     # where touching the records copies no memory pages as it would in a forked worker
     groups = [[r for r in RULES if r not in GROUP_A], [r for r in RULES if r in GROUP_A]]
     found = {}
-    for part in parallel.run_all([lambda g=g: run(g) for g in groups], jobs=2):
+    for part in parallel.run_all([lambda g=g: run(g) for g in groups], jobs=2, collect=False):
         found.update(part)
     for rule in RULES:
         reg.problems.items.extend(found[rule.__name__])

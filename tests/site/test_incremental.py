@@ -83,7 +83,7 @@ def test_a_rebuild_writes_only_the_search_shards_a_change_touches(workspace, mon
     monkeypatch.setattr(search_index, "COMMON_MIN_DOCS", 8)
     monkeypatch.setattr(generator, "SPLIT_SEARCH_AT", 1)
     monkeypatch.setattr(parallel, "workers", lambda: 3)
-    monkeypatch.setattr(parallel, "run_all", lambda tasks, jobs=None: [task() for task in tasks])
+    monkeypatch.setattr(parallel, "run_all", lambda tasks, jobs=None, collect=True: [task() for task in tasks])
     written, emit = [], search_index.emit
     monkeypatch.setattr(search_index, "emit", lambda out, rel, data: written.append(rel) or emit(out, rel, data))
     ws, out = workspace, workspace / "output"

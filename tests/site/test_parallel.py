@@ -39,6 +39,19 @@ def test_as_many_tasks_as_cores_run_the_last_one_here():
     assert [pid == parent for pid in parallel.run_all([os.getpid, os.getpid], jobs=2)] == [False, True]
 
 
+def test_a_build_collects_garbage_only_where_its_tasks_make_some():
+    import gc
+    was_on = gc.isenabled()
+    with parallel.long_lived():
+        # loading and keying: no collections (they would walk a million live objects to free nothing)
+        assert not gc.isenabled()
+        # rendering makes cyclic garbage: its tasks run with the collector, in the workers and here
+        assert parallel.run_all([gc.isenabled, gc.isenabled], jobs=2) == [True, True]
+        assert parallel.run_all([gc.isenabled, gc.isenabled], jobs=2, collect=False) == [False, False]
+        assert not gc.isenabled()
+    assert gc.isenabled() == was_on
+
+
 def test_markdown_rendered_ahead_on_all_cores_is_what_rendering_on_demand_gives(monkeypatch):
     from registry_site import markdown_safe as md
     texts = [(f"**第{i}条** 见[通知](https://gxt.example.cn/{i})\n\n- 一\n- 二 <script>alert(1)</script>", 100)
