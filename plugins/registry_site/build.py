@@ -54,7 +54,7 @@ def cache_dir(output: Path) -> Path:
 
 
 def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, int]]) -> dict[str, int]:
-    """A rebuild staged only what changed: move it into OUTPUT, then delete every file this build
+    """A build with a published output staged only what changed: move it into OUTPUT, then delete every file this build
     did not produce (a removed record's page) and the folders left empty.  Everything was
     produced before this point, so only renames and deletions remain.  Returns what OUTPUT
     then holds (path -> size), as buildcache.listing would find it."""
@@ -63,11 +63,19 @@ def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, 
         rel_dir = os.path.relpath(dirpath, staged)
         target_dir = output if rel_dir == "." else output / rel_dir
         if files:
-            os.makedirs(target_dir, exist_ok=True)
+            try:
+                os.makedirs(target_dir, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):   # a file of the old output where a folder goes
+                _remove_file_on_the_way(output, rel_dir)
+                os.makedirs(target_dir, exist_ok=True)
         for name in files:
             source = os.path.join(dirpath, name)
             size = os.stat(source).st_size
-            os.replace(source, target_dir / name)
+            try:
+                os.replace(source, target_dir / name)
+            except IsADirectoryError:                        # a folder of the old output where a file goes
+                shutil.rmtree(target_dir / name)
+                os.replace(source, target_dir / name)
             moved[name if rel_dir == "." else f"{rel_dir}/{name}"] = size
     keep = {rel: size for rel, (_digest, size) in produced.items()} | moved
     removed: set[str] = set()       # folders emptied and removed (the walk goes bottom-up)
@@ -83,6 +91,15 @@ def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, 
             removed.add(dirpath)
     shutil.rmtree(staged, ignore_errors=True)
     return keep
+
+
+def _remove_file_on_the_way(output: Path, rel_dir: str) -> None:
+    path = output
+    for part in rel_dir.split(os.sep):
+        path = path / part
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            path.unlink()
+            return
 
 
 def _remove_later(old: Path, cache: Path) -> None:
@@ -117,7 +134,7 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
     fixed = {"REGISTRY_PATH": str(registry), "REGISTRY_AS_OF": as_of, "DELETE_OUTPUT_DIRECTORY": False,
              "PATH": str(ROOT / "content"), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
              "LOAD_CONTENT_CACHE": False, "REGISTRY_CACHE_DIR": str(cache_dir(output)),
-             "REGISTRY_PREVIOUS_OUTPUT": str(output) if cache else None, **(overrides or {})}
+             "REGISTRY_PREVIOUS_OUTPUT": str(output), **(overrides or {})}
     # nothing changed since OUTPUT was built (buildcache.py): it is already what this build would write
     read: dict[str, bytes] = {}
     inputs = buildcache.inputs_key(registry, as_of, _read_settings(settings_file, fixed), ROOT / "node_modules" / "lunr", read)

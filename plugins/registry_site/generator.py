@@ -189,9 +189,10 @@ class RegistryGenerator(Generator):
     # -- output -----------------------------------------------------------------------------------
     def generate_output(self, writer):
         site, cache = self.site, self.cache
-        # a rebuild stages only what changes; a clean build (nothing to compare with) the whole site
+        # with a published output, a build stages only what changed (output.py); a clean build
+        # (nothing to reuse) renders everything, in one parallel run
         fresh = not cache.old_pages and not cache.old_stages
-        out = Output(Path(self.output_path), cache.previous_output, cache.published, in_place=not fresh)
+        out = Output(Path(self.output_path), cache.previous_output, cache.published, in_place=True)
         cache.in_place = out.in_place
         # what every page may show besides its arguments: the registry's title and demo label,
         # Pelican's own pages (in the menu)

@@ -148,6 +148,30 @@ def test_a_damaged_cache_or_output_only_costs_time(workspace):
     same_as_clean(ws, out)
 
 
+def test_a_clean_build_over_a_published_site_rewrites_only_what_differs(workspace):
+    """`--clean` trusts no record of the published folder: it renders everything and compares
+    each file byte for byte.  Files with the same bytes stay as they are (not deleted and written
+    again: output.py says why); whatever else the folder holds is put right."""
+    ws, out = workspace, workspace / "output"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    untouched = os.stat(out / UNTOUCHED_PAGE).st_ino
+    edit(ws / "examples" / PLATFORM, "南阳宛城中小企业信息服务平台", "南阳宛城区中小企业数字化服务平台")
+    # the published folder was meddled with: an edit of the same size, a stray file, a file where
+    # a page's folder goes, a folder where a file goes
+    csv = out / "data/platforms.csv"
+    data = csv.read_bytes()
+    csv.write_bytes(data[:-2] + b"!!")
+    (out / "notes.txt").write_text("手工放入的文件", "utf-8")
+    shutil.rmtree(out / "forms")
+    (out / "forms").write_text("不是目录", "utf-8")
+    (out / "search/manifest.json").unlink()
+    (out / "search/manifest.json").mkdir()
+    assert build_into(ws / "examples", out, AS_OF, cache=False) == 0
+    same_as_clean(ws, out)
+    assert os.stat(out / UNTOUCHED_PAGE).st_ino == untouched
+    assert "南阳宛城区中小企业数字化服务平台" in (out / "platforms/demo-ha-wancheng-info/index.html").read_text("utf-8")
+
+
 def test_settings_are_part_of_the_key(workspace):
     ws, out = workspace, workspace / "output"
     assert build_into(ws / "examples", out, AS_OF) == 0
