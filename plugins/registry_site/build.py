@@ -1,10 +1,11 @@
-"""Build the site atomically: validate, run Pelican into a fresh folder, then swap it in.
+"""Build the site atomically: validate, run Pelican into a staging folder, then publish it.
 
     python -m registry_site [REGISTRY] --as-of DATE --output OUTPUT [--settings publishconf.py]
 
 A registry with errors, a template error or any Pelican error leaves OUTPUT exactly as it
-was: Pelican writes into a sibling temporary folder, which replaces OUTPUT only when the
-whole build succeeded.
+was: Pelican writes into a sibling temporary folder, and OUTPUT changes only when the whole
+build succeeded.  The first build renames that folder into place; later ones stage only the
+files that differ from OUTPUT's and move them in (_commit_in_place; output.py says why).
 """
 from __future__ import annotations
 
