@@ -3,8 +3,8 @@
 Parsing YAML is most of validation's time (10,000 platforms: about 0.9 s of parsing, on one
 core, against 0.3 s to load this cache).  An entry is keyed by the file's shown path and
 the digest of its bytes, and holds exactly what yamlsource.load_file produced: the data, the
-text (from which Source finds the line of a field), the implicitly typed scalars and the
-problems the file itself has.
+implicitly typed scalars and the problems the file itself has.  Not the text, from which Source
+finds the line of a field: it is the bytes the entry is keyed by, decoded again.
 Everything after parsing (schemas, rules across records) runs on every build: a cached load
 reports the same problems as a fresh one (tests/test_parsecache.py).  Entries not used by a
 build are dropped when it saves, so the cache holds one registry, not its history.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .yamlsource import Source
 
-FORMAT = 2
+FORMAT = 3
 
 
 class ParseCache:
@@ -47,22 +47,22 @@ class ParseCache:
         if entry is None:
             return None
         self.new[key] = entry
-        return self._unpack(shown, entry)
+        return self._unpack(shown, entry, raw.decode("utf-8-sig") if entry[0] is not None else None)
 
     def put(self, raw: bytes, shown: str, src: Source | None, own: list) -> tuple:
         """Keep a fresh parse; returns it as `get` would."""
         # the lines only when the file's own problems needed them; else Source works them out from the text when asked
-        entry = ((src.data, src._lines, src.implicit, src.text) if src is not None else None, list(own))
+        entry = ((src.data, src._lines, src.implicit) if src is not None else None, list(own))
         self.new[(shown, hashlib.blake2b(raw, digest_size=16).digest())] = entry
-        return self._unpack(shown, entry)
+        return self._unpack(shown, entry, src.text if src is not None else None)
 
     @staticmethod
-    def _unpack(shown: str, entry: tuple) -> tuple:
+    def _unpack(shown: str, entry: tuple, text: str | None) -> tuple:
         parsed, own = entry
         if parsed is None:
             return None, own
         # a Source of its own (Registry.release_sources replaces its dicts, never empties them)
-        return Source(shown, *parsed), own
+        return Source(shown, *parsed, text=text), own
 
     def save(self, background: bool = False):
         """Write the entries this load used.  `background`: a forked child writes them (a
