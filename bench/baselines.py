@@ -187,11 +187,8 @@ def export_markdown(registry_dir, out_dir, flavor: str = "pelican", records=None
 
 
 # -- running a build in a fresh process --------------------------------------------------------
-def settle(trash: Path | None = None) -> None:
-    """Before a timed run: the previous run's deletions done (`trash`: the folder our build
-    empties in the background) and its written files on disk, so no run pays for the last one."""
-    while trash is not None and trash.exists():
-        time.sleep(0.05)
+def settle() -> None:
+    """Before a timed run: the previous run's written files on disk, so no run pays for the last one."""
     os.sync()
 
 

@@ -6,7 +6,7 @@
 
 For each size a synthetic registry (bench/synth.py, fixed seed) is generated once.  Every
 figure is the median of `--runs` runs, each a fresh process, as staff and CI run them, started
-once the previous run's files are on disk and its background deletion is done (settle):
+once the previous run's files are on disk (settle):
   validate   `python -m sme_registry validate` (loading, schemas, every rule)
   build      a clean build, `python -m registry_site --clean` (validation included), over the
              published site as staff and CI run it (it renders everything and rewrites the files
@@ -68,8 +68,7 @@ _PEAK = ("import os, resource, runpy, sys\n"
 
 def timed(module: str, *args: str, ok=(0,)) -> tuple[float, float, float]:
     """Wall seconds, peak MB of the process, peak MB of its largest child."""
-    output = args[args.index("--output") + 1] if "--output" in args else None
-    baselines.settle(Path(output).with_name(f".{Path(output).name}.cache") / "trash" if output else None)
+    baselines.settle()
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _PEAK, module, *args], cwd=ROOT, env=ENV,
                           capture_output=True, text=True)

@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -101,21 +100,6 @@ def _remove_file_on_the_way(output: Path, rel_dir: str) -> None:
         if path.is_symlink() or (path.exists() and not path.is_dir()):
             path.unlink()
             return
-
-
-def _remove_later(old: Path, cache: Path) -> None:
-    """Delete the previous output without making the caller wait: tens of thousands of unlinks
-    take seconds, and the new output is already published.  It is moved into the cache folder
-    (never published) and removed by a detached `rm`; a build also sweeps what an earlier one left."""
-    trash = cache / "trash"
-    try:
-        trash.mkdir(parents=True, exist_ok=True)
-        target = trash / old.name
-        os.rename(old, target)
-        subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except OSError:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | None = None,
@@ -205,6 +189,7 @@ def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict
         buildcache.record_inputs(cache_dir(output), output, inputs, warnings, held)
         say(f"网站已更新：{output}（状态按 {as_of} 计算）")
         return 0
+    # the first build into OUTPUT (or one that found no build state to publish in place with)
     old = None
     if output.exists():
         old = output.with_name(f".{output.name}.old-{os.getpid()}")
@@ -213,7 +198,7 @@ def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict
     buildcache.commit(cache_dir(output))   # the cache now describes the published output
     os.chmod(output, 0o755)
     if old:
-        _remove_later(old, cache_dir(output))
+        shutil.rmtree(old, ignore_errors=True)
     buildcache.record_inputs(cache_dir(output), output, inputs, warnings, known=state["files"] if state else None)
     say(f"网站已生成：{output}（状态按 {as_of} 计算）")
     return 0
