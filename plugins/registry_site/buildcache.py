@@ -43,7 +43,7 @@ _LIBRARIES = ("pelican", "Jinja2", "Markdown", "nh3", "MarkupSafe", "OpenCC", "i
               "lunr", "chinesecalendar")
 
 
-def _read(path: Path) -> bytes:
+def read_bytes(path) -> bytes:
     """A file's bytes with the fewest system calls (Path.read_bytes makes seven; ten thousand
     registry files are read for every build)."""
     fd = os.open(path, os.O_RDONLY)
@@ -65,7 +65,7 @@ def _hash_tree(h, folder: Path, keep: dict | None = None) -> None:
         prefix = "" if dirpath == top else dirpath[len(top) + 1:] + "/"
         for name in sorted(files):
             path = f"{dirpath}/{name}"
-            data = _read(path)
+            data = read_bytes(path)
             if keep is not None:
                 keep[path] = data
             h.update(f"{prefix}{name}".encode() + b"\0" + data + b"\0")

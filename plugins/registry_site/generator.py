@@ -28,7 +28,7 @@ from sme_registry.rules import today_shanghai
 
 from . import (buildcache, calendar_files, eligibility, feeds, history, markdown_safe, opendata, search_index,
                snippets, views)
-from .output import Output
+from .output import Output, digest as output_digest
 
 logger = logging.getLogger(__name__)
 
@@ -296,7 +296,7 @@ class RegistryGenerator(Generator):
                                                                      part=(i, parts[kind]), previous=previous[kind]))
                 for kind in docs for i, name in enumerate(search_stages[kind])}
         work.update({
-            "opendata": lambda: opendata.write_lists(site, out),
+            "opendata": lambda: opendata.write_lists(site, out, self._kept_platform_lines()),
             "feed": lambda: [feeds.write_atom(feed_items, site.as_of, out, self.settings)],
             "changes-feed": lambda: [history.write_atom(self.history, out, self.settings, site.as_of)],
             "criteria": lambda: [eligibility.write_json(out, c) for c in checks.values()],
@@ -311,6 +311,25 @@ class RegistryGenerator(Generator):
                   "feed": (feed_items, site.as_of), "criteria": list(checks.values()),
                   "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
         return work, inputs, search_stages
+
+    def _kept_platform_lines(self) -> dict[str, str]:
+        """The lines of the published data/platforms.json that a rebuild keeps: those of the
+        platforms whose page key is unchanged, for the key holds the platform's whole view, from
+        which its line is made (opendata.platform_record).  Empty in a clean build, or when the
+        published file is not the one the build cache recorded."""
+        cache, rel = self.cache, "data/platforms.json"
+        entry = cache.published.get(rel)
+        if not cache.old_pages or not cache.pages or entry is None or cache.previous_output is None:
+            return {}
+        try:
+            data = buildcache.read_bytes(Path(cache.previous_output) / rel)
+        except OSError:
+            return {}
+        if output_digest(data) != entry[0]:
+            return {}
+        old, new = cache.old_pages, cache.pages
+        return {pid: line for pid, line in opendata.previous_lines(data.decode("utf-8")).items()
+                if (page := f"platforms/{pid}/index.html") in new and old.get(page) == new[page]}
 
     def _record_pages(self, batch: list[Job], glob: bytes, out: Output) -> tuple[dict, int]:
         """Key each page by what it shows; take it from the previous output when the key is the

@@ -85,10 +85,27 @@ def publicity_record(p: PublicityView) -> dict:
             "entries": [e.id for e in p.entries], "outcome": p.outcome.id if p.outcome else None}
 
 
+def _line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _join(lines: list[str]) -> str:
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+
+
 def dumps_lines(records: list[dict]) -> str:
-    if not records:
-        return "[]\n"
-    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records) + "\n]\n"
+    return _join([_line(r) for r in records])
+
+
+def previous_lines(text: str) -> dict[str, str]:
+    """A platforms.json as write_lists wrote it: each platform's id -> its line.  (A line never
+    holds a newline: json.dumps escapes them; ids are [a-z0-9-], schema common.schema.json.)"""
+    found = {}
+    for line in text.split("\n")[1:-2]:
+        line = line.removesuffix(",")
+        if line.startswith('{"id":"'):
+            found[line[7:line.index('"', 7)]] = line
+    return found
 
 
 def platforms_csv(platforms: list[PlatformView]) -> str:
@@ -113,10 +130,12 @@ def platform_json(p: PlatformView) -> str:
     return json.dumps(platform_record(p), ensure_ascii=False, indent=1) + "\n"
 
 
-def write_lists(site: Site, out: Path) -> list[str]:
-    """data/: every platform, notice and publicity list in one file each."""
+def write_lists(site: Site, out: Path, kept: dict[str, str] | None = None) -> list[str]:
+    """data/: every platform, notice and publicity list in one file each.  `kept`: a previous
+    build's line of each platform whose view is unchanged (a rebuild makes only the others')."""
+    kept = kept or {}
     return [
-        write(out, "data/platforms.json", dumps_lines([platform_record(p) for p in site.platforms])),
+        write(out, "data/platforms.json", _join([kept.get(p.id) or _line(platform_record(p)) for p in site.platforms])),
         write(out, "data/platforms.csv", platforms_csv(site.platforms)),
         write(out, "data/notices.json", dumps_lines([notice_record(n) for n in site.notices])),
         write(out, "data/publicity.json", dumps_lines([publicity_record(p) for p in site.publicity])),

@@ -146,6 +146,12 @@ def test_a_damaged_cache_or_output_only_costs_time(workspace):
     (out / "search/manifest.json").unlink()
     assert build_into(ws / "examples", out, AS_OF) == 0
     same_as_clean(ws, out)
+    # a rebuild keeps the published open data lines of the platforms that did not change, but
+    # never from a list edited by hand
+    edit(out / "data/platforms.json", "苏州虎丘工业设计公共服务平台", "苏州虎丘工业设计公共服务平台（手工改）")
+    edit(ws / "examples" / PLATFORM, "南阳宛城中小企业信息服务平台", "南阳宛城区中小企业数字化服务平台")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    same_as_clean(ws, out)
 
 
 def test_a_clean_build_over_a_published_site_rewrites_only_what_differs(workspace):
