@@ -79,14 +79,15 @@ def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, 
             moved[name if rel_dir == "." else f"{rel_dir}/{name}"] = size
     keep = {rel: size for rel, (_digest, size) in produced.items()} | moved
     removed: set[str] = set()       # folders emptied and removed (the walk goes bottom-up)
-    for dirpath, dirs, files in os.walk(output, topdown=False):
-        rel_dir = os.path.relpath(dirpath, output)
-        left = len(files) + sum(1 for d in dirs if os.path.join(dirpath, d) not in removed)
+    top = str(output)
+    for dirpath, dirs, files in os.walk(top, topdown=False):   # strings, not pathlib: 28,000 folders
+        prefix = "" if dirpath == top else dirpath[len(top) + 1:] + "/"
+        left = len(files) + (sum(1 for d in dirs if f"{dirpath}/{d}" not in removed) if removed else len(dirs))
         for name in files:
-            if (name if rel_dir == "." else f"{rel_dir}/{name}") not in keep:
-                os.unlink(os.path.join(dirpath, name))
+            if prefix + name not in keep:
+                os.unlink(f"{dirpath}/{name}")
                 left -= 1
-        if rel_dir != "." and not left:     # known from the walk: no listing of every folder again
+        if prefix and not left:     # known from the walk: no listing of every folder again
             os.rmdir(dirpath)
             removed.add(dirpath)
     shutil.rmtree(staged, ignore_errors=True)
