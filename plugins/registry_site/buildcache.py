@@ -15,7 +15,9 @@ A key is a content hash of everything the page or stage reads:
   - the global key: the theme (templates and static files), the plugin's code, lunr.js,
     the library versions, the settings the templates see, and the "as of" date;
   - a record page's own template arguments, pickled (the view models hold every value
-    the page shows: statuses, linked titles, dates);
+    the page shows: statuses, linked titles, dates); a platform's view stands in them as the
+    digest of what it is made from (views.platform_inputs: its file, its programmes' files,
+    the titles it links to, the date), any other view as the digest of its pickle;
   - for the site-wide pages (home, lists of programmes and forms, site map) and the data
     stages: the keys of all record pages together, i.e. every view model of the build.
 Record pages never read the whole site (their templates get only their own arguments),
@@ -40,7 +42,7 @@ STATE = "state.pickle"
 NEXT = "state.next.pickle"
 ROOT = Path(__file__).resolve().parents[2]
 _LIBRARIES = ("pelican", "Jinja2", "Markdown", "nh3", "MarkupSafe", "OpenCC", "icalendar", "python-docx", "openpyxl",
-              "lunr", "chinesecalendar")
+              "lunr", "chinesecalendar", "python-stdnum")
 
 
 def read_bytes(path) -> bytes:
@@ -113,6 +115,8 @@ def key(*parts) -> bytes:
 # the publicity lists that name it.  Pickled in full each time, the same views made most of a
 # rebuild's keying.  Within a build, a record's view (views.SHARED) is pickled once and then
 # stands in every key as the digest of that pickle: a key still covers every value it shows.
+# A platform's view is not even pickled once: it brings the digest of its inputs (pickling ten
+# thousand of them, in each worker that met them, was still half of a rebuild's keying).
 # (Views refer to other records by Link, so no view holds itself: a cycle would never end.)
 _DIGESTS: dict[int, tuple[object, bytes]] = {}   # id(view) -> (the view, kept alive; its digest)
 _SHARED: tuple = ()
@@ -140,6 +144,10 @@ def _dumps(value) -> bytes:
 
 
 def view_digest(view) -> bytes:
+    """The digest of what the view is made from when it knows it (views.platform_inputs), else
+    of the view itself, pickled."""
+    if getattr(view, "inputs", b""):
+        return view.inputs
     found = _DIGESTS.get(id(view))
     if found is None:
         _DIGESTS[id(view)] = found = (view, hashlib.blake2b(_dumps(view), digest_size=20).digest())

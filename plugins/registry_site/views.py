@@ -8,6 +8,8 @@ open data (opendata.py) serialises the same objects: one computation, two output
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -96,6 +98,9 @@ class PlatformView:
     timeline: list[tuple]          # (date, text, notice Link | None, recognition programme name)
     metrics: dict
     publicity: list[Link] = field(default_factory=list)
+    # a digest of everything the view is made from (platform_inputs), b"" when unknown; what the
+    # build cache names the view by, instead of pickling it (buildcache.view_digest)
+    inputs: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def current(self) -> bool:
@@ -496,10 +501,36 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
             seen.add(r.programme.id)
             (pv.platforms_current if r.status in lifecycle.CURRENT else pv.platforms_past).append(pl)
 
+    for p in platforms:    # now that every publicity list naming it is known
+        p.inputs = platform_inputs(p, reg, as_of)
     site = Site(as_of, reg.title, reg.demo, programmes, platforms, notices, publicity, list(forms.values()))
     site.by_id = {"platform": by_platform, "programme": prog_view, "notice": {n.id: n for n in notices},
                   "publicity": {p.id: p for p in publicity}, "form": forms}
     return site
+
+
+def platform_inputs(p: PlatformView, reg: Registry, as_of: dt.date) -> bytes:
+    """A digest of everything build_site makes a platform's view from, or b"" when a file's digest
+    is unknown.  Ten thousand views pickled for the build cache's keys were the most of a
+    rebuild's keying; this digest stands for the view instead, so it must cover every input:
+      - the platform's own file (its record: names, operator, region, recognitions, events,
+        metrics, summary) and the "as of" date (statuses, days left, stars);
+      - the file of each programme it is recognised under (name, level, validity rules:
+        lifecycle.window, status and headline read nothing else);
+      - the notices it links to, as they appear in the view (title, or None when missing);
+      - the publicity lists naming it, as they appear in the view (id, title), in order.
+    The code, the region table (python-stdnum) and the Markdown renderer are in the build
+    cache's global key.  tests/site/test_view_inputs.py checks, edit by edit, that a view
+    never changes while this digest stays the same."""
+    digests = reg.digests
+    own = digests.get(f"platform:{p.id}")
+    programmes = [digests.get(f"programme:{rec.programme}") for rec in reg.platforms[p.id].recognitions]
+    if own is None or None in programmes:
+        return b""
+    notices = [(r.notice.id, r.notice.title) if r.notice else None for r in p.recognitions]
+    notices += [(e.notice.id, e.notice.title) if e.notice else None for r in p.recognitions for e in r.events]
+    parts = (own, as_of.toordinal(), programmes, notices, [(link.id, link.title) for link in p.publicity])
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).digest()
 
 
 def facets(platforms: list[PlatformView]) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,9 @@ class Registry:
     calendar_years: dict[str, HolidayYear] = field(default_factory=dict)
     problems: Problems = field(default_factory=Problems)
     files: dict[str, Path] = field(default_factory=dict)   # "kind:id" -> file, for every record loaded
+    # "kind:id" -> a digest of its file's bytes, from which the record is built (a site build keys
+    # views by it: registry_site/views.py)
+    digests: dict[str, bytes] = field(default_factory=dict)
     # ids that have a file, valid or not: a reference to a broken record is not also "unresolved"
     present: dict[str, set] = field(default_factory=dict)
 
@@ -172,11 +176,12 @@ def _load_layer(reg: Registry, root: Path, seen: set, cache=None) -> None:
             reg.problems.add(*step[:4], rule=step[4])
             continue
         folder, kind, cls, rid, path, shown = step
-        src, valid, own = next(loaded)
+        src, valid, own, digest = next(loaded)
         reg.problems.items.extend(own)
         if valid:
             reg.table(folder)[rid] = cls.build(rid, src)
             reg.files[f"{kind}:{rid}"] = path
+            reg.digests[f"{kind}:{rid}"] = digest
 
 
 # Files from which parsing is shared among the cores (sme_registry/parallel.py)
@@ -184,7 +189,8 @@ PARALLEL_FROM = 2000
 
 
 def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
-    """(Source or None, passed the schema, the file's problems) for each (kind, path, shown)."""
+    """(Source or None, passed the schema, the file's problems, a digest of its bytes) for each
+    (kind, path, shown)."""
     raw = [cache.read(path) if cache else path.read_bytes() for _, path, _ in files]
     parsed: list = [cache.get(raw[i], shown) if cache else None for i, (_, _, shown) in enumerate(files)]
     todo = [i for i, entry in enumerate(parsed) if entry is None]
@@ -208,7 +214,7 @@ def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
             src = None if values is None else Source(shown, *values, text=raw[i].decode("utf-8-sig"))
             parsed[i] = cache.put(raw[i], shown, src, own) if cache else (src, own)
     results = []
-    for (kind, _, shown), (src, own) in zip(files, parsed):
+    for (kind, _, shown), (src, own), data in zip(files, parsed, raw):
         own = Problems(list(own))
         valid = False
         if src is not None:
@@ -216,5 +222,5 @@ def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
                 own.add(shown, 1, "", "记录应由“字段: 值”组成，而不是单个值或列表。", rule="yaml.not-mapping")
             else:
                 valid = schemas().check(kind, src, own)
-        results.append((src, valid, own.items))
+        results.append((src, valid, own.items, hashlib.blake2b(data, digest_size=16).digest()))
     return results

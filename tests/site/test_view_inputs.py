@@ -1,0 +1,88 @@
+"""A platform's view is named in the build cache's keys by a digest of what it is made from
+(views.platform_inputs), not by pickling it.  That is only safe if the view never changes while
+the digest stays the same: a page would then be taken from the previous output although it
+should say something else.  Each test edits the demo registry as staff would, builds the view
+models before and after, and compares every platform's view, pickled, with its digest.
+(tests/site/test_incremental.py checks the whole output of such rebuilds against clean builds.)
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitekit import EXAMPLES, REGISTRY, day
+from sme_registry.registry import load_registry
+from registry_site.views import build_site
+
+AS_OF = day("2026-11-20")
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    shutil.copytree(REGISTRY, tmp_path / "registry")
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    return tmp_path
+
+
+def views(ws: Path, as_of=AS_OF) -> dict[str, tuple[bytes, bytes]]:
+    """Platform id -> (its inputs digest, a digest of its view pickled without that digest)."""
+    reg = load_registry(ws / "examples", as_of=as_of)
+    assert not reg.problems.errors, reg.problems.errors
+    out = {}
+    for p in build_site(reg, as_of).platforms:
+        inputs, p.inputs = p.inputs, b""
+        out[p.id] = (inputs, hashlib.blake2b(pickle.dumps(p, protocol=5)).digest())
+    return out
+
+
+def edit(path: Path, old: str, new: str):
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+EDITS = {
+    "a programme renamed": ("registry/programmes/xuchang-city.yaml",
+                            "name: 许昌市中小企业公共服务示范平台", "name: 许昌市中小企业公共服务示范平台（改）"),
+    "a programme's validity changed": ("registry/programmes/xuchang-city.yaml", "  years: 3", "  years: 2"),
+    "a notice retitled": ("examples/notices/demo-xuchang-2021-recognition.yaml",
+                          "title: 关于公布2021年度", "title: 关于公布二〇二一年度"),
+    "a publicity list retitled": ("examples/publicity/demo-xuchang-2024-publicity.yaml",
+                                  "title: 2024年度", "title: 二〇二四年度"),
+    "a platform's summary edited": ("examples/platforms/demo-xc-weidu-service.yaml",
+                                    "设有线下服务大厅", "设有线下服务大厅和24小时自助终端"),
+    "an event added": ("examples/platforms/demo-xc-weidu-service.yaml",
+                       "      - {on: 2022-03-18, type: assessment, result: pass, notice: demo-xuchang-2021-assessment}",
+                       "      - {on: 2022-03-18, type: assessment, result: pass, notice: demo-xuchang-2021-assessment}\n"
+                       "      - {on: 2023-03-20, type: assessment, result: pass, notice: demo-xuchang-2022-assessment}"),
+}
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_a_view_changes_only_with_its_inputs_digest(workspace, what):
+    before = views(workspace)
+    assert all(inputs for inputs, _ in before.values())      # every view of the demo has its digest
+    file, old, new = EDITS[what]
+    edit(workspace / file, old, new)
+    after = views(workspace)
+    changed = [pid for pid in before if before[pid][1] != after[pid][1]]
+    assert changed, "the edit should change some platform's view"
+    assert [pid for pid in changed if before[pid][0] == after[pid][0]] == []
+    # and the digest does not change where nothing did (or every page would be rendered again)
+    assert [pid for pid in before if pid not in changed and before[pid][0] != after[pid][0]] == []
+
+
+def test_a_new_day_changes_the_digest_of_every_view(workspace):
+    before, after = views(workspace), views(workspace, day("2026-11-21"))
+    assert all(before[pid][0] != after[pid][0] for pid in before)
+
+
+def test_without_a_file_digest_the_view_is_pickled(workspace):
+    """A registry built in code (no files) gives no digest: the cache then pickles the view."""
+    reg = load_registry(workspace / "examples", as_of=AS_OF)
+    reg.digests.clear()
+    assert all(p.inputs == b"" for p in build_site(reg, AS_OF).platforms)
