@@ -27,6 +27,9 @@ class WorkdayCalendar:
     def __init__(self, extra_years=()):
         # year -> (holidays, workdays) from registry/calendar/<year>.yaml
         self.extra: dict[int, tuple[frozenset, frozenset]] = {}
+        # day -> is it a working day: publicity periods of one season cover the same days, and the
+        # rules and the view models both count them (chinesecalendar checks each date it is asked)
+        self._known: dict[dt.date, bool] = {}
         for y in extra_years:
             self.extra[int(y.id)] = (frozenset(y.holidays), frozenset(y.workdays))
 
@@ -39,6 +42,12 @@ class WorkdayCalendar:
         return f"chinesecalendar {chinese_calendar.__version__}" if year in LIBRARY_YEARS else ""
 
     def is_workday(self, day: dt.date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: dt.date) -> bool:
         if day.year in self.extra:  # the registry's own file wins: staff can add a year before the package does
             holidays, workdays = self.extra[day.year]
             if day in workdays:
