@@ -96,8 +96,10 @@ def global_key(settings, as_of, theme: Path, lunr_js: Path) -> bytes:
     for name in ("lunr.min.js", "package.json"):
         path = Path(lunr_js) / name
         h.update(path.read_bytes() if path.exists() else b"-")
-    # every setting a template could read (values of plain types; paths of this build excluded)
-    plain = {k: v for k, v in settings.items() if k.isupper() and _plain(v)
+    # every setting a template could read (values of plain types, and the plain entries of a
+    # dict such as JINJA_ENVIRONMENT, whose bytecode cache is not; paths of this build excluded)
+    plain = {k: v if _plain(v) else {kk: vv for kk, vv in v.items() if isinstance(kk, str) and _plain(vv)}
+             for k, v in settings.items() if k.isupper() and (_plain(v) or isinstance(v, dict))
              and k not in ("OUTPUT_PATH", "CACHE_PATH", "REGISTRY_CACHE_DIR", "REGISTRY_PREVIOUS_OUTPUT")}
     h.update(repr(sorted(plain.items())).encode())
     return h.digest()
