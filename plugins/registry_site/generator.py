@@ -93,6 +93,8 @@ class Job:
 # Pages a worker renders at a time: small enough to balance two workers, large enough that
 # sending the results back costs nothing.
 JOBS_PER_TASK = 500
+# Pages rendered by a rebuild up to which it does the rest in this process
+SMALL_CHANGE = JOBS_PER_TASK
 # Records of one type from which its search index is built by all the workers together
 SPLIT_SEARCH_AT = 2000
 
@@ -249,8 +251,11 @@ class RegistryGenerator(Generator):
             stages = [name for name in stage_work if not self._reuse_stage(out, name, stage_keys[name], extras)]
             todo = [job for job in whole if not (cache.old_pages.get(job.save_as) == keys[job.save_as]
                                                  and out.reuse(job.save_as))]
+            # after a small change (few pages rendered), the rest is small too (the search index is
+            # patched by the records changed): here, since forking the workers would cost more
             results = parallel.run_all([_captured(out, stage_work[n]) for n in stages]
-                                       + [_captured(out, lambda: self._write_pages(todo, out))])
+                                       + [_captured(out, lambda: self._write_pages(todo, out))],
+                                       jobs=1 if rendered <= SMALL_CHANGE else None)
             stage_results = results[:-1]
             out.files.update(results[-1][0])
             rendered += len(todo)
