@@ -60,7 +60,31 @@ def add_jinja_filters(pelican_object):
     # folder, checked against each template's source): compiling them took a tenth of a second
     # in every process that renders.
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True, "auto_reload": False,
-                                     "bytecode_cache": FileSystemBytecodeCache()}
+                                     "bytecode_cache": _TemplateCache.open()}
+
+
+class _TemplateCache(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, where a failure only costs time: no writable temporary
+    folder, a full disk or an unreadable entry mean compiling the template again."""
+
+    @classmethod
+    def open(cls):
+        try:
+            return cls()
+        except (OSError, RuntimeError):     # Jinja finds no safe folder of its own
+            return None
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 class RegistryBuildError(Exception):
