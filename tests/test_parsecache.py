@@ -87,3 +87,62 @@ def test_validate_with_a_cache_prints_what_it_prints_without(tmp_path, capsys):
     assert store.is_file()
     assert runs[0] == runs[1] == runs[2]
     assert runs[0][0] == 1 and "demo-ha-wancheng-info.yaml" in runs[0][1]
+
+
+def test_what_the_rules_found_in_a_record_is_remembered_until_its_files_change(tmp_path, monkeypatch):
+    """The rules that look at one record (rules._each) check again only the records whose file,
+    or whose programmes' files, changed; the problems are those of a load without the cache."""
+    from stdnum.cn import uscc
+    from sme_registry import parallel, rules
+
+    shutil.copytree(REPO / "registry", tmp_path / "registry")
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    root = tmp_path / "examples"
+    store = tmp_path / "parse.pickle"
+    checked = []
+    is_valid = uscc.is_valid
+    monkeypatch.setattr(uscc, "is_valid", lambda code: checked.append(code) or is_valid(code))
+
+    def load():
+        cache = ParseCache(store)
+        checked.clear()
+        reg = load_registry(root, as_of=AS_OF, parse_cache=cache)
+        seen = list(checked)
+        cache.save()
+        assert problems(reg) == problems(load_registry(root, as_of=AS_OF))
+        return reg, seen
+
+    reg, first = load()
+    codes = [pl.operator.credit_code for pl in reg.platforms.values() if pl.operator.credit_code]
+    assert len(first) == len(codes) > 20
+    assert load()[1] == []                          # nothing changed: nothing checked again
+
+    # a platform edited: its wrong check character and a mobile number are found, nothing else is checked
+    platform = root / "platforms" / "demo-xc-weidu-service.yaml"
+    text = platform.read_text("utf-8")
+    code = "91411002MA00000012"
+    wrong = code[:-1] + "3"
+    platform.write_text(text.replace(code, wrong).replace("name: 许昌市魏都区中小企业综合服务平台",
+                                                          "name: 许昌市魏都区中小企业综合服务平台（联系 13812345678）"), "utf-8")
+    reg, again = load()
+    assert again == [wrong]
+    found = {(p.path.rsplit("/", 1)[-1], p.rule) for p in reg.problems.items}
+    assert {("demo-xc-weidu-service.yaml", "credit-code.check"), ("demo-xc-weidu-service.yaml", "privacy.mobile")} <= found
+
+    # a programme renamed: the platforms it recognised are checked again (their messages name it)
+    programme = tmp_path / "registry" / "programmes" / "henan-province.yaml"
+    programme.write_text(programme.read_text("utf-8").replace("name: 河南省", "name: 河南省（改）", 1), "utf-8")
+    reg, again = load()
+    under = [pl.operator.credit_code for pl in reg.platforms.values()
+             if pl.operator.credit_code and any(r.programme == "henan-province" for r in pl.recognitions)]
+    assert sorted(again) == sorted(under) and 0 < len(under) < len(codes)
+
+    # on two cores, as a large registry is checked, what the forked worker found is remembered too
+    store.unlink()
+    monkeypatch.setattr(rules, "GROUPS_FROM", 0)
+    monkeypatch.setenv("REGISTRY_WORKERS", "2")
+    assert parallel.workers() == 2
+    load()
+    cache = ParseCache(store)
+    assert {rule for found in cache.found_old.values() for rule in found} == {"regions", "credit_codes", "criteria", "personal_data"}
+    assert load()[1] == []

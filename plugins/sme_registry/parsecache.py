@@ -8,6 +8,11 @@ finds the line of a field: it is the bytes the entry is keyed by, decoded again.
 Everything after parsing (schemas, rules across records) runs on every build: a cached load
 reports the same problems as a fresh one (tests/test_parsecache.py).  Entries not used by a
 build are dropped when it saves, so the cache holds one registry, not its history.
+
+It also remembers what the rules that look at one record at a time found in it (rules.py,
+MEMO_RULES), by the digests of the files they read: a rebuild after one change checks that
+record again, not ten thousand.  The code digest covers the whole sme_registry package and
+python-stdnum (the check characters and the region table the rules use).
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from pathlib import Path
 
 from .yamlsource import Source
 
-FORMAT = 3
+FORMAT = 4
 
 
 class ParseCache:
@@ -27,14 +32,17 @@ class ParseCache:
         self.preread = preread or {}      # path -> bytes the caller read already (the build's inputs key)
         self.old: dict = {}
         self.new: dict = {}
+        self.found_old: dict = {}      # what the rules found in a record (rules.py), by its files' digests
+        self.found_new: dict = {}
+        self.record_keys: dict = {}    # (kind, id) -> its key above, worked out once a run (rules._memo_key)
         if self.file:
             try:
                 with open(self.file, "rb") as f:
                     stored = pickle.load(f)
                 if stored.get("format") == FORMAT and stored.get("code") == _code_digest():
-                    self.old = stored["entries"]
+                    self.old, self.found_old = stored["entries"], stored["found"]
             except Exception:    # missing, truncated, another version: parse everything
-                self.old = {}
+                self.old, self.found_old = {}, {}
 
     def read(self, path: Path) -> bytes:
         data = self.preread.pop(str(path), None)
@@ -56,6 +64,16 @@ class ParseCache:
         self.new[(shown, hashlib.blake2b(raw, digest_size=16).digest())] = entry
         return self._unpack(shown, entry, src.text if src is not None else None)
 
+    def found(self, key: tuple) -> dict | None:
+        """{rule: its problems} for a record the rules checked before (key: rules._memo_key)."""
+        entry = self.found_old.get(key) or self.found_new.get(key)
+        if entry is not None:
+            self.found_new[key] = entry
+        return entry
+
+    def keep_found(self, key: tuple, rule: str, problems: list) -> None:
+        self.found_new.setdefault(key, {})[rule] = list(problems)
+
     @staticmethod
     def _unpack(shown: str, entry: tuple, text: str | None) -> tuple:
         parsed, own = entry
@@ -68,7 +86,7 @@ class ParseCache:
         """Write the entries this load used.  `background`: a forked child writes them (a
         quarter of a second at 10,000 platforms) while the caller goes on; call the function
         returned before the process ends (it waits for the child)."""
-        if not self.file or self.new.keys() == self.old.keys():
+        if not self.file or (self.new.keys() == self.old.keys() and self.found_new.keys() == self.found_old.keys()):
             return lambda: None
         if background and hasattr(os, "fork"):
             pid = os.fork()
@@ -87,14 +105,18 @@ class ParseCache:
         self.file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_suffix(".tmp")
         with open(tmp, "wb") as f:
-            pickle.dump({"format": FORMAT, "code": _code_digest(), "entries": self.new}, f, protocol=5)
+            pickle.dump({"format": FORMAT, "code": _code_digest(), "entries": self.new, "found": self.found_new},
+                        f, protocol=5)
         os.replace(tmp, self.file)
 
 
 def _code_digest() -> bytes:
-    """Parsing depends on the loader's code and PyYAML's version."""
+    """Parsing depends on the loader's code and PyYAML's version; the rules remembered, on the
+    package's code and python-stdnum's version."""
+    import stdnum
     import yaml
     h = hashlib.blake2b(digest_size=16)
-    h.update(yaml.__version__.encode())
-    h.update((Path(__file__).parent / "yamlsource.py").read_bytes())
+    h.update(f"{yaml.__version__}|{stdnum.__version__}|".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.digest()

@@ -51,6 +51,8 @@ class Registry:
     digests: dict[str, bytes] = field(default_factory=dict)
     # ids that have a file, valid or not: a reference to a broken record is not also "unresolved"
     present: dict[str, set] = field(default_factory=dict)
+    # the parse cache, which also remembers what the rules found in each record (rules._each)
+    rule_memo: "ParseCache | None" = field(default=None, repr=False, compare=False)
 
     _BY_FOLDER = {"programmes": "programmes", "notices": "notices", "forms": "forms",
                   "publicity": "publicity", "platforms": "platforms", "calendar": "calendar_years"}
@@ -91,7 +93,7 @@ def load_registry(root: Path | str, *, check_rules: bool = True, as_of: dt.date 
     """Load and validate a registry folder (and the folders it extends).  `parse_cache`
     (parsecache.py) reuses the parse of files whose bytes are unchanged."""
     root = Path(root)
-    reg = Registry(root)
+    reg = Registry(root, rule_memo=parse_cache)
     if not root.is_dir():
         reg.problems.add(display_path(root), 0, "", "登记库目录不存在。请检查路径（REGISTRY=…）。", rule="registry.missing")
         return reg
@@ -107,6 +109,7 @@ def load_registry(root: Path | str, *, check_rules: bool = True, as_of: dt.date 
     if check_rules:
         from .rules import check_all  # rules import lifecycle/criteria; keep loading light
         check_all(reg, as_of)
+    reg.rule_memo = None     # only the rules read it: the caller saves the cache and lets it go
     return reg
 
 

@@ -17,7 +17,7 @@ from stdnum.cn import ric, uscc
 from . import criteria as crit
 from . import lifecycle, regions
 from .problems import WARNING, Problems, field_path
-from .records import LEVEL_LABELS
+from .records import FOLDERS, LEVEL_LABELS
 from .workdays import UnknownYear
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -44,7 +44,9 @@ def check_all(reg, as_of: dt.date | None = None) -> None:
     """Every rule; the problems come out in the order of RULES whether the rules ran in one process or two."""
     as_of = as_of or today_shanghai()
     from . import parallel
-    if parallel.workers() < 2 or len(reg.platforms) + len(reg.notices) < GROUPS_FROM:
+    memo = reg.rule_memo
+    if parallel.workers() < 2 or len(reg.platforms) + len(reg.notices) < GROUPS_FROM \
+            or (memo is not None and memo.found_old):    # remembered: most records need no check again
         for rule in RULES:
             rule(reg, as_of, reg.problems)
         return
@@ -54,16 +56,53 @@ def check_all(reg, as_of: dt.date | None = None) -> None:
         for rule in rules:
             found[rule.__name__] = Problems()
             rule(reg, as_of, found[rule.__name__])
-        return {name: probs.items for name, probs in found.items()}
+        # what a forked worker found in each record goes back to be remembered
+        return {name: probs.items for name, probs in found.items()}, (memo.found_new if memo is not None else None)
 
     # group A walks every string of every record: it runs in this process (the last task does),
     # where touching the records copies no memory pages as it would in a forked worker
     groups = [[r for r in RULES if r not in GROUP_A], [r for r in RULES if r in GROUP_A]]
     found = {}
-    for part in parallel.run_all([lambda g=g: run(g) for g in groups], jobs=2, collect=False):
+    for part, kept in parallel.run_all([lambda g=g: run(g) for g in groups], jobs=2, collect=False):
         found.update(part)
+        if kept is not None and kept is not memo.found_new:
+            for key, rules in kept.items():
+                memo.found_new.setdefault(key, {}).update(rules)
     for rule in RULES:
         reg.problems.items.extend(found[rule.__name__])
+
+
+# Rules whose problems in a record follow from its file alone, or for a platform also from the
+# files of the programmes it is recognised under (and from the code): what they found is
+# remembered between runs by those files' digests (parsecache.py), so a rebuild after one change
+# checks one record again.
+def _each(reg, problems: Problems, rule: str, records, check) -> None:
+    """check(record, problems) for each (kind, record) of `records`, or what it found last time."""
+    memo = reg.rule_memo
+    for kind, rec in records:
+        key = _memo_key(reg, memo, kind, rec) if memo is not None else None
+        if key is None:
+            check(rec, problems)
+            continue
+        found = memo.found(key)
+        if found is not None and rule in found:
+            problems.items.extend(found[rule])
+            continue
+        own = Problems()
+        check(rec, own)
+        memo.keep_found(key, rule, own.items)
+        problems.items.extend(own.items)
+
+
+def _memo_key(reg, memo, kind: str, rec) -> tuple | None:
+    """The record's file as messages name it, the digest of its bytes and, for a platform, those
+    of its programmes' files; None when a digest is unknown (then the rules check it)."""
+    key = memo.record_keys.get((kind, rec.id), False)
+    if key is False:
+        own = reg.digests.get(f"{kind}:{rec.id}")
+        deps = tuple(reg.digests.get(f"programme:{r.programme}") for r in rec.recognitions) if kind == "platform" else ()
+        key = memo.record_keys[(kind, rec.id)] = None if own is None or None in deps else (rec.path, own, deps)
+    return key
 
 
 def _ref(problems: Problems, reg, record, path: tuple, folder: str, target: str | None, what: str) -> bool:
@@ -165,12 +204,12 @@ def rule_programmes(reg, as_of, problems):
 def rule_regions(reg, as_of, problems):
     """RECORDS.md platforms: region is a county-level GB/T 2260 code that exists, and a
     recognised platform lies inside the awarding programme's region."""
-    for pl in reg.platforms.values():
+    def check(pl, problems):
         r = regions.lookup(pl.region)
         if r is None:
             problems.add(pl.path, pl.line("region"), "region",
                          f"行政区划代码“{pl.region}”不存在（GB/T 2260）。请核对县（市、区）代码。", rule="region.unknown")
-            continue
+            return
         if r.abolished_in:
             problems.add(pl.path, pl.line("region"), "region",
                          f"行政区划代码“{pl.region}”（{r.name}）已于 {r.abolished_in} 年后撤销。如平台仍在运营，请改用现行代码。",
@@ -186,20 +225,21 @@ def rule_regions(reg, as_of, problems):
                 problems.add(pl.path, pl.line("recognitions", rec.index, "programme"), f"recognitions[{rec.index}].programme",
                              f"平台所在地 {r.full_name} 不在“{prog.name}”的认定范围（{outer.full_name if outer else prog.region}）内。",
                              rule="region.outside-programme")
+    _each(reg, problems, "regions", (("platform", pl) for pl in reg.platforms.values()), check)
 
 
 def rule_credit_codes(reg, as_of, problems):
     """RECORDS.md: credit_code is an 18-character 统一社会信用代码 with a valid GB 32100 check
     character, except a code marked credit_code_legacy (then only a warning)."""
-    for pl in reg.platforms.values():
+    def check(pl, problems):
         code = pl.operator.credit_code
         if not code or uscc.is_valid(code):
-            continue
+            return
         path = ("operator", "credit_code")
         try:
             expected = uscc.calc_check_digit(code[:17])
         except Exception:  # characters outside the code alphabet: the schema reported them
-            continue
+            return
         msg = f"统一社会信用代码“{code}”的校验位不对（按 GB 32100 第 18 位应为 {expected}）。请对照营业执照核对。"
         if pl.operator.credit_code_legacy:
             problems.add(pl.path, pl.line(*path), field_path(path), msg + "（已标注 credit_code_legacy，仅提示）",
@@ -207,6 +247,7 @@ def rule_credit_codes(reg, as_of, problems):
         else:
             problems.add(pl.path, pl.line(*path), field_path(path),
                          msg + "如确为早期发放的代码，可加 credit_code_legacy: true。", rule="credit-code.check")
+    _each(reg, problems, "credit_codes", (("platform", pl) for pl in reg.platforms.values()), check)
 
 
 def rule_recognitions(reg, as_of, problems):
@@ -355,9 +396,7 @@ def rule_criteria(reg, as_of, problems):
     """Programme criteria (e.g. 汇总表注3; 许工信〔2020〕154号 第七条、第八条) against the platform's
     figures of the latest year before the recognition.  Warnings: the authority's decision
     is published even where a figure falls short, but staff see it."""
-    for pl in reg.platforms.values():
-        if not pl.metrics:
-            continue
+    def check(pl, problems):
         for rec in pl.recognitions:
             prog = reg.programmes.get(rec.programme)
             if not prog or not prog.criteria:
@@ -376,6 +415,7 @@ def rule_criteria(reg, as_of, problems):
                     msg = f"{year} 年未报送“{out.text}”所需指标（{prog.name}，{clause}），无法核对。"
                 problems.add(pl.path, pl.line("metrics", str(year)), f"metrics.{year}", msg,
                              severity=WARNING, rule=f"criteria.{out.result}")
+    _each(reg, problems, "criteria", (("platform", pl) for pl in reg.platforms.values() if pl.metrics), check)
 
 
 def _strings(value, path=()):
@@ -406,21 +446,25 @@ def _texts(value, out: list) -> list:
 def rule_personal_data(reg, as_of, problems):
     """RECORDS.md: a record holds no personal data — no private mobile number, no ID-card number.
     Office telephones and official e-mail boxes are public."""
-    for folder in ("programmes", "notices", "forms", "publicity", "platforms"):
-        for rec in reg.table(folder).values():
-            everything = "\n".join(_texts(rec.src.data, []))
-            if not DIGIT_RUN_RE.search(everything) or not (MOBILE_RE.search(everything) or ID_CARD_RE.search(everything)):
-                continue  # one search per record; look field by field only on a hit
-            for path, text in _strings(rec.src.data):
-                if path == ("operator", "credit_code"):
-                    continue
-                if MOBILE_RE.search(text):
+    def check(rec, problems):
+        everything = "\n".join(_texts(rec.src.data, []))
+        if not DIGIT_RUN_RE.search(everything) or not (MOBILE_RE.search(everything) or ID_CARD_RE.search(everything)):
+            return  # one search per record; look field by field only on a hit
+        for path, text in _strings(rec.src.data):
+            if path == ("operator", "credit_code"):
+                continue
+            if MOBILE_RE.search(text):
+                problems.add(rec.path, rec.line(*path), field_path(path),
+                             "含有手机号码。记录中不得出现个人手机号码，请改用办公电话。", rule="privacy.mobile")
+            for m in ID_CARD_RE.finditer(text):
+                if ric.is_valid(m.group(0)):
                     problems.add(rec.path, rec.line(*path), field_path(path),
-                                 "含有手机号码。记录中不得出现个人手机号码，请改用办公电话。", rule="privacy.mobile")
-                for m in ID_CARD_RE.finditer(text):
-                    if ric.is_valid(m.group(0)):
-                        problems.add(rec.path, rec.line(*path), field_path(path),
-                                     "含有居民身份证号码。记录中不得出现个人身份证号码，请删除。", rule="privacy.id-card")
+                                 "含有居民身份证号码。记录中不得出现个人身份证号码，请删除。", rule="privacy.id-card")
+    _each(reg, problems, "personal_data", ((FOLDERS[folder][0], rec) for folder in PERSONAL_DATA_FOLDERS
+                                          for rec in reg.table(folder).values()), check)
+
+
+PERSONAL_DATA_FOLDERS = ("programmes", "notices", "forms", "publicity", "platforms")
 
 
 def rule_forms(reg, as_of, problems):
