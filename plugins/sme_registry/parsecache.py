@@ -9,9 +9,9 @@ Everything after parsing (schemas, rules across records) runs on every build: a 
 reports the same problems as a fresh one (tests/test_parsecache.py).  Entries not used by a
 build are dropped when it saves, so the cache holds one registry, not its history.
 
-It also remembers what the rules that look at one record at a time found in it (rules.py,
-MEMO_RULES), by the digests of the files they read: a rebuild after one change checks that
-record again, not ten thousand.  The code digest covers the whole sme_registry package and
+It also remembers what the rules that look at one record at a time found in it (rules._each:
+regions, credit codes, criteria, personal data), by the digests of the files they read: a
+rebuild after one change checks that record again, not ten thousand.  The code digest covers the whole sme_registry package and
 python-stdnum (the check characters and the region table the rules use).
 """
 from __future__ import annotations
