@@ -18,8 +18,6 @@ from functools import cached_property
 from pathlib import Path
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
 from .problems import Problems, field_path
 from .yamlsource import BOOL_TAG, FLOAT_TAG, INT_TAG, TIMESTAMP_TAG, Source
@@ -65,9 +63,6 @@ class SchemaSet:
     def __init__(self, schema_dir: Path = SCHEMA_DIR):
         self.schema_dir = schema_dir
         self.raw = {p.name: json.loads(p.read_text("utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
-        self.registry = Registry().with_resources(
-            (name, Resource.from_contents(schema)) for name, schema in self.raw.items()
-        )
 
     @cached_property
     def fast(self) -> dict:
@@ -79,12 +74,17 @@ class SchemaSet:
                 for kind in RECORD_TYPES}
 
     @cached_property
-    def validators(self) -> dict[str, Draft202012Validator]:
+    def validators(self) -> dict:
+        """The pure-Python validators, which explain an invalid record: imported only then (they
+        take a twentieth of a second to import, in every build and validation)."""
+        from jsonschema import Draft202012Validator
+        from referencing import Registry, Resource
+        registry = Registry().with_resources((name, Resource.from_contents(schema)) for name, schema in self.raw.items())
         out = {}
         for kind in RECORD_TYPES:
             schema = self.raw[f"{kind}.schema.json"]
             out[kind] = Draft202012Validator(
-                schema, registry=self.registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+                schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
             )
         return out
 
