@@ -57,6 +57,8 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sme_registry.parallel import collector_paused
+
 from . import markdown_safe
 from .search_lunr import ShardedBuilder
 from .search_tokens import index_tokens, t2s_string, t2s_table
@@ -391,11 +393,12 @@ def write_type(site: Site, kind: str, out, common_min: int | None = None, table:
 
     digests = _digests(docs, [key for key, _, _ in fields]) if previous is not None else b""
     index = None
-    if previous and all(previous) and docs:
-        index = _patch(docs, fields, table, common_min, part, previous, digests, reusable, write_shard)
-    if index is None:
-        index = build_index(docs, fields, table, common_min, sink=write_shard, part=part, keep=previous is not None) \
-            if docs else TypeIndex(1, {}, [])
+    with collector_paused():
+        if previous and all(previous) and docs:
+            index = _patch(docs, fields, table, common_min, part, previous, digests, reusable, write_shard)
+        if index is None:
+            index = build_index(docs, fields, table, common_min, sink=write_shard, part=part, keep=previous is not None) \
+                if docs else TypeIndex(1, {}, [])
     chunk = CHUNKS.get(kind, CHUNK)
     if part[0] == 0:   # the bitmaps and the entries: once, by the first part
         for i, (token, bits) in enumerate(index.common):

@@ -93,6 +93,20 @@ def long_lived():
                 gc.enable()
 
 
+@contextmanager
+def collector_paused():
+    """For work that makes a great many objects and no cyclic garbage (a search index: dicts of
+    lists of strings, freed by their reference counts): the collections their allocations set off
+    would walk them again and again to free nothing (a seventh of a search index's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def settle() -> None:
     """Inside long_lived(): what was made since (a build's view models) lives as long too."""
     if gc.get_freeze_count():
