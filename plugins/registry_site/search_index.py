@@ -191,7 +191,11 @@ def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: i
     `part` (i, n): only the shards k % n == i (see ShardedBuilder).  `keep`: also the token
     counts and each shard's input, what a rebuild patches (`_patch`)."""
     common_min = COMMON_MIN_DOCS if common_min is None else common_min
-    tokenised = [{key: index_tokens(d.fields[key], table) for key, _, _ in fields} for d in docs]
+    # a text met before is not cut again: records share region names, function lists, names
+    memo: dict[str, list[str]] = {}
+    tokenised = [{key: memo[text] if (text := d.fields[key]) in memo else memo.setdefault(text, index_tokens(text, table))
+                  for key, _, _ in fields} for d in docs]
+    del memo
     holders: dict[str, list[int]] = {}
     for ref, fs in enumerate(tokenised):
         for t in {t for toks in fs.values() for t in toks}:
