@@ -77,14 +77,15 @@ def plain(text: str | None, limit: int = 160, *, html: str | None = None) -> str
     if not text:
         return ""
     rendered = str(html) if html is not None else str(render(text))
-    k = hashlib.blake2b(f"plain\0{limit}\0{rendered}".encode(), digest_size=16).digest()
-    excerpt = MEMO.get(k)
-    if excerpt is None:
+    # the whole text is kept, and an excerpt cut from it: a record's excerpt (its pages) and its
+    # whole text (the search index) come from one stripping of its HTML, done by prerender
+    k = hashlib.blake2b(f"plain\0{rendered}".encode(), digest_size=16).digest()
+    stripped = MEMO.get(k)
+    if stripped is None:
         stripped = htmllib.unescape(nh3.clean(rendered, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT))
-        stripped = " ".join(stripped.split())
-        excerpt = MEMO[k] = stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"
-    USED[k] = excerpt
-    return excerpt
+        stripped = MEMO[k] = " ".join(stripped.split())
+    USED[k] = stripped
+    return stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"
 
 
 # Texts from which rendering them is shared among the cores (a clean build of a large registry)
