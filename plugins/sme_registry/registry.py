@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,21 +199,30 @@ def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
     parsed: list = [cache.get(raw[i], shown) if cache else None for i, (_, _, shown) in enumerate(files)]
     todo = [i for i, entry in enumerate(parsed) if entry is None]
 
-    def parse(share: list[int]) -> list[tuple]:
-        # plain values go back from a worker (quicker to pickle than Source objects), without
-        # the text: it is here already
-        out = []
+    here = os.getpid()
+
+    def parse(share: list[int]) -> tuple:
+        # plain values go back from a worker, without the text (it is here already), marshalled:
+        # marshal writes them four times quicker than pickle (the parse waited 0.2 s for them at
+        # 10,000 platforms, 0.1 s now)
+        values, problems = [], []
         for i in share:
             own = Problems()
             src = load_bytes(raw[i], own, files[i][2])
-            out.append((None if src is None else (src.data, src._lines, src.implicit), own.items))
-        return out
+            values.append(None if src is None else (src.data, src._lines, src.implicit))
+            problems.append(own.items)
+        if os.getpid() != here:
+            try:
+                return marshal.dumps(values), problems
+            except ValueError:      # not plain after all: pickled by the pool, as any result
+                pass
+        return values, problems
 
     from . import parallel
     n = parallel.workers() if len(todo) >= PARALLEL_FROM else 1
     shares = [todo[k::n] for k in range(n)]
-    for share, done in zip(shares, parallel.run_all([lambda s=s: parse(s) for s in shares], collect=False)):
-        for i, (values, own) in zip(share, done):
+    for share, (batch, problems) in zip(shares, parallel.run_all([lambda s=s: parse(s) for s in shares], collect=False)):
+        for i, values, own in zip(share, marshal.loads(batch) if isinstance(batch, bytes) else batch, problems):
             shown = files[i][2]
             src = None if values is None else Source(shown, *values, text=raw[i].decode("utf-8-sig"))
             parsed[i] = cache.put(raw[i], shown, src, own) if cache else (src, own)
