@@ -1,4 +1,5 @@
-"""The smallest HTML pieces the pages share (status badges, validity windows, links), as Python.
+"""The small HTML pieces the pages share (status badges, validity windows, links, the rows of the
+platform tables), as Python.
 
 They were Jinja macros in theme/templates/macros.html, which still hands them out under the
 same names (`m.link(…)`, `m.window(…)`), so no template changes its calls.  A build calls them
@@ -6,6 +7,8 @@ about 200,000 times at 10,000 platforms, and a macro call costs Jinja some twent
 (a new frame, its own context, joining its output), a function call almost nothing: a fifth of a
 clean build's rendering.  Each returns exactly the bytes the macro did (the clean build of the
 benchmark registry is byte-identical with either); values are escaped as autoescape would.
+A platform table's row (platform_row) was template code in the table macro, with Jinja filters
+(selectattr, map, unique) that cost more than the rest of the row.
 Registered as Jinja globals by generator.add_jinja_filters.
 """
 from __future__ import annotations
