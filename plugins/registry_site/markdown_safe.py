@@ -60,8 +60,8 @@ def _key(text: str, shift_headings: int) -> bytes:
 
 
 # One paragraph of plain text, the usual platform summary: no character Markdown gives a meaning
-# to (emphasis, code, links, escapes, HTML, entities, tables, quotes' smart forms are not on), no
-# line break, nothing at its start that opens another block (an indent, a list item "1." or "- ",
+# to (emphasis, code, links, escapes, HTML, entities, tables; quotes too, to be safe), no line
+# break, nothing at its start that opens another block (an indent, a list item "1." or "- ",
 # a heading, a quote).  Python-Markdown writes it as the text in <p>; converting it took a
 # twentieth of a millisecond, most of the Markdown time of a large registry.  Everything still
 # goes through nh3 below.  tests/site/test_markdown_fast.py holds the two to the same output.

@@ -97,7 +97,7 @@ def long_lived():
 def collector_paused():
     """For work that makes a great many objects and no cyclic garbage (a search index: dicts of
     lists of strings, freed by their reference counts): the collections their allocations set off
-    would walk them again and again to free nothing (a seventh of a search index's time)."""
+    would walk them again and again to free nothing (a fifth of a search index's time)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
