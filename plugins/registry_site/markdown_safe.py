@@ -76,7 +76,7 @@ def plain_paragraph(text: str) -> bool:
 
 def _convert(text: str) -> str:
     if plain_paragraph(text):
-        return f"<p>{text.rstrip(chr(10))}</p>"
+        return "<p>" + text.rstrip("\n") + "</p>"
     _MD.reset()
     return _MD.convert(text)
 

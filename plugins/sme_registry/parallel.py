@@ -95,9 +95,9 @@ def long_lived():
 
 @contextmanager
 def collector_paused():
-    """For work that makes a great many objects and no cyclic garbage (a search index: dicts of
-    lists of strings, freed by their reference counts): the collections their allocations set off
-    would walk them again and again to free nothing (a fifth of a search index's time)."""
+    """For work that makes a great many objects and no cyclic garbage (loading a registry; a search
+    index: dicts of lists of strings, freed by their reference counts): the collections their
+    allocations set off would walk them again and again to free nothing (a fifth of the time)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -10,7 +10,6 @@ demo registry in examples/ adds invented platforms to the real programmes.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import marshal
 import os
@@ -100,13 +99,9 @@ def load_registry(root: Path | str, *, check_rules: bool = True, as_of: dt.date 
         return reg
     # Loading allocates hundreds of thousands of small objects that all stay alive: the cyclic
     # garbage collector would scan them again and again (~20% of the time) to free nothing.
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
+    from . import parallel
+    with parallel.collector_paused():
         _load_layer(reg, root, seen=set(), cache=parse_cache)
-    finally:
-        if gc_was_on:
-            gc.enable()
     if check_rules:
         from .rules import check_all  # rules import lifecycle/criteria; keep loading light
         check_all(reg, as_of)
