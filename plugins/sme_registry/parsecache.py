@@ -11,8 +11,9 @@ build are dropped when it saves, so the cache holds one registry, not its histor
 
 It also remembers what the rules that look at one record at a time found in it (rules._each:
 regions, credit codes, criteria, personal data), by the digests of the files they read: a
-rebuild after one change checks that record again, not ten thousand.  The code digest covers the whole sme_registry package and
-python-stdnum (the check characters and the region table the rules use).
+rebuild after one change checks that record again, not ten thousand.  The code digest covers
+the whole sme_registry package and python-stdnum (the check characters and the region table the
+rules use).
 """
 from __future__ import annotations
 
@@ -48,20 +49,21 @@ class ParseCache:
         data = self.preread.pop(str(path), None)
         return path.read_bytes() if data is None else data
 
-    def get(self, raw: bytes, shown: str) -> tuple | None:
-        """(Source, the file's own problems) when these bytes were parsed before, else None."""
-        key = (shown, hashlib.blake2b(raw, digest_size=16).digest())
+    def get(self, raw: bytes, shown: str, digest: bytes) -> tuple | None:
+        """(Source, the file's own problems) when these bytes (`digest`: file_digest(raw)) were
+        parsed before, else None."""
+        key = (shown, digest)
         entry = self.old.get(key) or self.new.get(key)
         if entry is None:
             return None
         self.new[key] = entry
         return self._unpack(shown, entry, raw.decode("utf-8-sig") if entry[0] is not None else None)
 
-    def put(self, raw: bytes, shown: str, src: Source | None, own: list) -> tuple:
-        """Keep a fresh parse; returns it as `get` would."""
+    def put(self, digest: bytes, shown: str, src: Source | None, own: list) -> tuple:
+        """Keep a fresh parse of the bytes with this digest; returns it as `get` would."""
         # the lines only when the file's own problems needed them; else Source works them out from the text when asked
         entry = ((src.data, src._lines, src.implicit) if src is not None else None, list(own))
-        self.new[(shown, hashlib.blake2b(raw, digest_size=16).digest())] = entry
+        self.new[(shown, digest)] = entry
         return self._unpack(shown, entry, src.text if src is not None else None)
 
     def found(self, key: tuple) -> dict | None:
@@ -108,6 +110,11 @@ class ParseCache:
             pickle.dump({"format": FORMAT, "code": _code_digest(), "entries": self.new, "found": self.found_new},
                         f, protocol=5)
         os.replace(tmp, self.file)
+
+
+def file_digest(raw: bytes) -> bytes:
+    """What a file's bytes are known by: here, in rules._memo_key and in a site build's keys."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def _code_digest() -> bytes:

@@ -10,12 +10,12 @@ demo registry in examples/ adds invented platforms to the real programmes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .parsecache import file_digest
 from .problems import Problems
 from .records import FOLDERS, Form, HolidayYear, Notice, Platform, Programme, Publicity
 from .schemas import SchemaSet
@@ -191,7 +191,8 @@ def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
     """(Source or None, passed the schema, the file's problems, a digest of its bytes) for each
     (kind, path, shown)."""
     raw = [cache.read(path) if cache else path.read_bytes() for _, path, _ in files]
-    parsed: list = [cache.get(raw[i], shown) if cache else None for i, (_, _, shown) in enumerate(files)]
+    digests = [file_digest(data) for data in raw]
+    parsed: list = [cache.get(raw[i], shown, digests[i]) if cache else None for i, (_, _, shown) in enumerate(files)]
     todo = [i for i, entry in enumerate(parsed) if entry is None]
 
     here = os.getpid()
@@ -220,9 +221,9 @@ def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
         for i, values, own in zip(share, marshal.loads(batch) if isinstance(batch, bytes) else batch, problems):
             shown = files[i][2]
             src = None if values is None else Source(shown, *values, text=raw[i].decode("utf-8-sig"))
-            parsed[i] = cache.put(raw[i], shown, src, own) if cache else (src, own)
+            parsed[i] = cache.put(digests[i], shown, src, own) if cache else (src, own)
     results = []
-    for (kind, _, shown), (src, own), data in zip(files, parsed, raw):
+    for (kind, _, shown), (src, own), digest in zip(files, parsed, digests):
         own = Problems(list(own))
         valid = False
         if src is not None:
@@ -230,5 +231,5 @@ def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
                 own.add(shown, 1, "", "记录应由“字段: 值”组成，而不是单个值或列表。", rule="yaml.not-mapping")
             else:
                 valid = schemas().check(kind, src, own)
-        results.append((src, valid, own.items, hashlib.blake2b(data, digest_size=16).digest()))
+        results.append((src, valid, own.items, digest))
     return results
