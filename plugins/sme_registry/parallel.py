@@ -1,4 +1,5 @@
-"""Run a build's independent tasks on all cores: forked workers, results back to the parent.
+"""Run a build's independent tasks on all cores: forked workers, results back to the parent,
+which takes its turns at the tasks too.
 
 The tasks are closures over the generator's view models, which are large and not worth
 pickling: a forked worker inherits them (copy-on-write) and sends back only its result
@@ -41,20 +42,52 @@ def run_all(tasks: list[Callable[[], object]], jobs: int | None = None, collect:
     global _TASKS, _COLLECT
     jobs = workers() if jobs is None else jobs
     run = _collecting if collect else (lambda task: task())
-    if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(tasks) <= 1 or _FORK is None:
         return [run(t) for t in tasks]
     _TASKS, _COLLECT = tasks, collect
-    # as many tasks as cores: the last runs here, and its result needs no sending back
-    here = len(tasks) <= jobs
-    forked = len(tasks) - 1 if here else len(tasks)
     try:
         # a worker that dies (killed for memory, say) fails the build with BrokenProcessPool, never hangs it
-        with long_lived(), ProcessPoolExecutor(min(jobs, forked), mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(_run, range(forked))
-            own = [run(tasks[-1])] if here else []
-            return list(results) + own
+        if len(tasks) <= jobs:     # one task a core: the last runs here, and its result needs no sending back
+            with long_lived(), ProcessPoolExecutor(len(tasks) - 1, mp_context=_FORK) as pool:
+                results = pool.map(_run, range(len(tasks) - 1))
+                own = run(tasks[-1])
+                return list(results) + [own]
+        # more tasks than cores: this process and jobs - 1 forked workers take them in turn, in
+        # order (the longest first), from a shared counter; each worker sends its results back
+        # once, at the end.  This process working too saves forking a worker and sending its
+        # results (a rebuild's keying is many short tasks, where those cost as much as the work).
+        global _NEXT
+        _NEXT = _FORK.Value("q", 0)
+        with long_lived(), ProcessPoolExecutor(jobs - 1, mp_context=_FORK) as pool:
+            shares = [pool.submit(_take_turns) for _ in range(jobs - 1)]
+            done = dict(_take_turns(run))
+            for share in shares:
+                done.update(share.result())
+        return [done[i] for i in range(len(tasks))]
     finally:
-        _TASKS = []
+        _TASKS, _NEXT = [], None
+
+
+_FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+_NEXT = None      # the index of the next task to take (shared memory, inherited by the workers)
+
+
+def _take_turns(run=None) -> list[tuple[int, object]]:
+    """Run tasks from the shared counter until none is left: [(index, result)]."""
+    run = run or (lambda task: _collecting(task) if _COLLECT else task())
+    results = []
+    while True:
+        with _NEXT.get_lock():
+            i = _NEXT.value
+            _NEXT.value = i + 1
+        if i >= len(_TASKS):
+            return results
+        try:
+            results.append((i, run(_TASKS[i])))
+        except BaseException:
+            with _NEXT.get_lock():      # the others stop after their current task: the run has failed
+                _NEXT.value = len(_TASKS)
+            raise
 
 
 def _collecting(task: Callable[[], object]):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -12,9 +13,21 @@ from sme_registry import parallel
 
 def test_results_come_back_in_order_from_forked_workers():
     parent = os.getpid()
-    results = parallel.run_all([lambda i=i: (i * i, os.getpid()) for i in range(6)], jobs=2)
-    assert [r for r, _ in results] == [0, 1, 4, 9, 16, 25]
-    assert all(pid != parent for _, pid in results)
+    results = parallel.run_all([lambda i=i: (i * i, os.getpid()) for i in range(2)], jobs=3)
+    assert [r for r, _ in results] == [0, 1]
+    assert results[0][1] != parent
+
+
+def test_more_tasks_than_cores_are_shared_by_this_process_and_the_workers_in_order():
+    parent = os.getpid()
+
+    def task(i):
+        time.sleep(0.05)     # long enough for the forked worker to start and take its turns
+        return i * i, os.getpid()
+    results = parallel.run_all([lambda i=i: task(i) for i in range(12)], jobs=2)
+    assert [r for r, _ in results] == [i * i for i in range(12)]
+    ran_in = {pid for _, pid in results}
+    assert parent in ran_in and len(ran_in) == 2
 
 
 def test_an_error_in_a_task_is_raised_in_the_build():
@@ -25,8 +38,17 @@ def test_an_error_in_a_task_is_raised_in_the_build():
 
 
 def test_a_killed_worker_fails_the_build_instead_of_hanging_it():
-    with pytest.raises(BrokenProcessPool):
-        parallel.run_all([lambda: 1, lambda: os.kill(os.getpid(), signal.SIGKILL), lambda: 2], jobs=2)
+    parent = os.getpid()
+
+    def dies_in_a_worker():
+        time.sleep(0.05)
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return 1
+    with pytest.raises(BrokenProcessPool):     # one task a core: the first runs in the worker
+        parallel.run_all([dies_in_a_worker, lambda: 2], jobs=2)
+    with pytest.raises(BrokenProcessPool):     # more tasks than cores: the worker takes one of them
+        parallel.run_all([dies_in_a_worker] * 8, jobs=2)
 
 
 def test_one_worker_runs_in_process(monkeypatch):
