@@ -24,7 +24,7 @@ from sme_registry.registry import load_registry
 from sme_registry.report import as_text
 from sme_registry.rules import today_shanghai
 
-from . import buildcache
+from . import buildcache, listing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,10 +53,12 @@ def cache_dir(output: Path) -> Path:
     return output.with_name(f".{output.name}.cache")
 
 
-def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, int]]) -> dict[str, int]:
+def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, int]],
+                     listed: tuple[dict[str, int], list[str]] | None = None) -> dict[str, int]:
     """A build with a published output staged only what changed: move it into OUTPUT, then delete every file this build
     did not produce (a removed record's page) and the folders left empty.  Everything was
-    produced before this point, so only renames and deletions remain.  Returns what OUTPUT
+    produced before this point, so only renames and deletions remain.  `listed`: what OUTPUT
+    held when the build started (listing.py), else OUTPUT is walked here.  Returns what OUTPUT
     then holds (path -> size), as buildcache.listing would find it."""
     moved: dict[str, int] = {}
     for dirpath, _dirs, files in os.walk(staged):
@@ -78,18 +80,27 @@ def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, 
                 os.replace(source, target_dir / name)
             moved[name if rel_dir == "." else f"{rel_dir}/{name}"] = size
     keep = {rel: size for rel, (_digest, size) in produced.items()} | moved
-    removed: set[str] = set()       # folders emptied and removed (the walk goes bottom-up)
+    if listed is None:
+        listed = listing.walk(str(output))
+    files, folders = listed
     top = str(output)
-    for dirpath, dirs, files in os.walk(top, topdown=False):   # strings, not pathlib: 28,000 folders
-        prefix = "" if dirpath == top else dirpath[len(top) + 1:] + "/"
-        left = len(files) + (sum(1 for d in dirs if f"{dirpath}/{d}" not in removed) if removed else len(dirs))
-        for name in files:
-            if prefix + name not in keep:
-                os.unlink(f"{dirpath}/{name}")
-                left -= 1
-        if prefix and not left:     # known from the walk: no listing of every folder again
-            os.rmdir(dirpath)
-            removed.add(dirpath)
+    for rel in files:
+        if rel not in keep:
+            try:
+                os.unlink(f"{top}/{rel}")
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                pass        # no longer that file: gone, or replaced above by a folder of this build
+    needed: set[str] = set()                # the folders of the files kept, and theirs
+    for rel in keep:
+        folder = rel[:rel.rfind("/")] if "/" in rel else ""
+        while folder and folder not in needed:
+            needed.add(folder)
+            folder = folder[:folder.rfind("/")] if "/" in folder else ""
+    for folder in sorted((f for f in folders if f not in needed), key=lambda f: f.count("/"), reverse=True):
+        try:
+            os.rmdir(f"{top}/{folder}")
+        except OSError:                     # something was put there meanwhile: left as it is
+            pass
     shutil.rmtree(staged, ignore_errors=True)
     return keep
 
@@ -116,15 +127,17 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
     output = output.resolve()
     if not cache:
         shutil.rmtree(cache_dir(output), ignore_errors=True)
+    # what OUTPUT holds, listed on the other core while this one reads the registry (listing.py)
+    listed = listing.Listing(output)
     settings_file = settings_file or ROOT / "pelicanconf.py"
     fixed = {"REGISTRY_PATH": str(registry), "REGISTRY_AS_OF": as_of, "DELETE_OUTPUT_DIRECTORY": False,
              "PATH": str(ROOT / "content"), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
              "LOAD_CONTENT_CACHE": False, "REGISTRY_CACHE_DIR": str(cache_dir(output)),
-             "REGISTRY_PREVIOUS_OUTPUT": str(output), **(overrides or {})}
+             "REGISTRY_PREVIOUS_OUTPUT": str(output), "REGISTRY_PREVIOUS_LISTING": listed, **(overrides or {})}
     # nothing changed since OUTPUT was built (buildcache.py): it is already what this build would write
     read: dict[str, bytes] = {}
     inputs = buildcache.inputs_key(registry, as_of, _read_settings(settings_file, fixed), ROOT / "node_modules" / "lunr", read)
-    report = buildcache.unchanged(cache_dir(output), output, inputs) if cache else None
+    report = buildcache.unchanged(cache_dir(output), output, inputs, listed.sizes) if cache else None
     if report is not None:
         if report:
             say(report)
@@ -139,6 +152,7 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
         return _publish(reg, output, as_of, settings_file, fixed, inputs, quiet, say)
     finally:
         saved()
+        listed.result()    # the child is done (a failed build did not ask for its listing)
 
 
 def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict, inputs: bytes | None,
@@ -185,7 +199,8 @@ def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict
     shutil.rmtree(tmp / ".cache", ignore_errors=True)
     state = buildcache.pending(cache_dir(output))
     if state and state.get("in_place") and output.is_dir():
-        held = _commit_in_place(tmp, output, state["files"])
+        listed = fixed.get("REGISTRY_PREVIOUS_LISTING")
+        held = _commit_in_place(tmp, output, state["files"], listed.result() if listed else None)
         buildcache.commit(cache_dir(output))
         buildcache.record_inputs(cache_dir(output), output, inputs, warnings, held)
         say(f"网站已更新：{output}（状态按 {as_of} 计算）")
@@ -200,7 +215,7 @@ def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict
     os.chmod(output, 0o755)
     if old:
         shutil.rmtree(old, ignore_errors=True)
-    buildcache.record_inputs(cache_dir(output), output, inputs, warnings, known=state["files"] if state else None)
+    buildcache.record_inputs(cache_dir(output), output, inputs, warnings)
     say(f"网站已生成：{output}（状态按 {as_of} 计算）")
     return 0
 

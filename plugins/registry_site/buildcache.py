@@ -288,23 +288,16 @@ def inputs_key(registry: Path, as_of, settings, lunr_js: Path, keep: dict | None
     return h.digest()
 
 
-def listing(output: Path, known: dict[str, tuple[str, int]] | None = None) -> dict[str, int]:
-    """Every file under OUTPUT and its size; `known` (the files this build wrote, as Output
-    records them) spares a stat for each of those."""
-    found = {}
-    known = known or {}
-    for dirpath, _dirs, files in os.walk(output):
-        rel_dir = os.path.relpath(dirpath, output)
-        for name in files:
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            entry = known.get(rel)
-            found[rel] = entry[1] if entry else os.stat(os.path.join(dirpath, name)).st_size
-    return found
+def listing(output: Path) -> dict[str, int]:
+    """Every file under OUTPUT and its size."""
+    from .listing import walk
+    return walk(str(output))[0]
 
 
-def unchanged(folder: Path, output: Path, key: bytes | None) -> str | None:
+def unchanged(folder: Path, output: Path, key: bytes | None, found=None) -> str | None:
     """The previous build's report (its warnings) when `key` is what OUTPUT was built from and
-    OUTPUT is as that build left it; None when there is anything to do."""
+    OUTPUT is as that build left it (`found()`: its listing, asked for only then); None when
+    there is anything to do."""
     if key is None or not output.is_dir():
         return None
     try:
@@ -312,19 +305,18 @@ def unchanged(folder: Path, output: Path, key: bytes | None) -> str | None:
             stored = pickle.load(f)
     except Exception:
         return None
-    if stored.get("key") != key or stored.get("listing") != listing(output):
+    if stored.get("key") != key or stored.get("listing") != (listing(output) if found is None else found()):
         return None
     return stored.get("report", "")
 
 
-def record_inputs(folder: Path, output: Path, key: bytes | None, report: str, held: dict | None = None,
-                  known: dict | None = None) -> None:
+def record_inputs(folder: Path, output: Path, key: bytes | None, report: str, held: dict | None = None) -> None:
     """After a build was published: what it was built from, and what it left (`held`, when the
-    caller knows it: listing(output, known) otherwise)."""
+    caller knows it: listing(output) otherwise)."""
     path = Path(folder) / INPUTS
     if key is None:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
-        pickle.dump({"key": key, "listing": listing(output, known) if held is None else held, "report": report}, f, protocol=5)
+        pickle.dump({"key": key, "listing": listing(output) if held is None else held, "report": report}, f, protocol=5)

@@ -223,7 +223,9 @@ class RegistryGenerator(Generator):
         # with a published output, a build stages only what changed (output.py); a clean build
         # (nothing to reuse) renders everything, in one parallel run
         fresh = not cache.old_pages and not cache.old_stages
-        out = Output(Path(self.output_path), cache.previous_output, cache.published, in_place=True)
+        listed = self.settings.get("REGISTRY_PREVIOUS_LISTING")      # what it holds (listing.py)
+        out = Output(Path(self.output_path), cache.previous_output, cache.published, in_place=True,
+                     sizes=listed.sizes() if listed is not None and cache.previous_output else None)
         cache.in_place = out.in_place
         # what every page may show besides its arguments: the registry's title and demo label,
         # Pelican's own pages (in the menu)

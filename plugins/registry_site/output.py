@@ -34,12 +34,15 @@ def digest(data: bytes) -> str:
 
 class Output:
     def __init__(self, root: Path, previous: Path | None = None, published: dict[str, tuple[str, int]] | None = None,
-                 in_place: bool = False):
+                 in_place: bool = False, sizes: dict[str, int] | None = None):
         self.root = Path(root)
         self.in_place = in_place and previous is not None
         self.previous = Path(previous) if previous else None
         self._previous_prefix = f"{self.previous}/" if previous else ""   # a string: pathlib's / costs more than the stat
         self.published = published or {}     # rel -> (digest, size) of the previous output's files
+        # rel -> size of every file the previous output holds (listing.py), which spares a stat for
+        # each file kept; None: ask the file system
+        self.sizes = sizes
         self.files: dict[str, tuple[str, int]] = {}   # what this build produced
         self.linked = 0                       # files kept from the previous output
         self._folders: set[str] = set()
@@ -110,7 +113,7 @@ class Output:
             return False
         old = self._previous_prefix + rel
         try:
-            if size is not None and os.stat(old).st_size != size:
+            if size is not None and (os.stat(old).st_size if self.sizes is None else self.sizes.get(rel)) != size:
                 return False
             if self.in_place:
                 self.linked += 1
