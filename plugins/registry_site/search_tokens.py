@@ -60,14 +60,13 @@ def t2s_table() -> dict[str, str]:
     import opencc
 
     convert = opencc.OpenCC("t2s").convert
-    table = {}
-    for lo, hi in _T2S_RANGES:
-        for cp in range(lo, hi + 1):
-            ch = chr(cp)
-            out = convert(ch)
-            if out != ch and len(out) == 1:
-                table[ch] = out
-    return table
+    chars = [chr(cp) for lo, hi in _T2S_RANGES for cp in range(lo, hi + 1)]
+    # one call for all the characters, a line each (a line is never a phrase with its
+    # neighbours): three times quicker than 28,000 calls; one by one if the lines do not match
+    lines = convert("\n".join(chars)).split("\n")
+    if len(lines) != len(chars):
+        lines = [convert(ch) for ch in chars]
+    return {ch: out for ch, out in zip(chars, lines) if out != ch and len(out) == 1}
 
 
 def t2s_string(table: dict[str, str]) -> str:

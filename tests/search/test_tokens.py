@@ -34,6 +34,20 @@ def test_t2s_table_from_opencc():
     assert len(pairs) == 2 * len(table)
 
 
+def test_t2s_table_is_what_opencc_gives_each_character_alone():
+    """The table is made in one call over all the characters, a line each: it must be exactly
+    what converting them one by one gives (no character read as part of a phrase)."""
+    import opencc
+    convert = opencc.OpenCC("t2s").convert
+    one_by_one = {}
+    for lo, hi in st._T2S_RANGES:
+        for cp in range(lo, hi + 1):
+            out = convert(chr(cp))
+            if out != chr(cp) and len(out) == 1:
+                one_by_one[chr(cp)] = out
+    assert st.t2s_table() == one_by_one
+
+
 def test_javascript_tokeniser_agrees(tmp_path):
     node = shutil.which("node")
     if node is None:
