@@ -60,7 +60,8 @@ def check_all(reg, as_of: dt.date | None = None) -> None:
         return {name: probs.items for name, probs in found.items()}, (memo.found_new if memo is not None else None)
 
     # group A walks every string of every record: it runs in this process (the last task does),
-    # where touching the records copies no memory pages as it would in a forked worker
+    # where touching the records copies no memory pages as it would in a forked worker; with it
+    # the region rule, whose lookups (regions.lookup remembers them) the view models make again
     groups = [[r for r in RULES if r not in GROUP_A], [r for r in RULES if r in GROUP_A]]
     found = {}
     for part, kept in parallel.run_all([lambda g=g: run(g) for g in groups], jobs=2, collect=False):
@@ -505,5 +506,5 @@ def rule_calendar(reg, as_of, problems):
 RULES = [rule_references, rule_notice_dates, rule_programmes, rule_regions, rule_credit_codes,
          rule_recognitions, rule_forbidden_words, rule_prerequisites, rule_publicity, rule_criteria,
          rule_personal_data, rule_forms, rule_calendar]
-GROUP_A = {rule_personal_data, rule_credit_codes, rule_forbidden_words, rule_references, rule_notice_dates,
+GROUP_A = {rule_personal_data, rule_credit_codes, rule_forbidden_words, rule_references, rule_notice_dates, rule_regions,
            rule_forms, rule_calendar}
