@@ -119,8 +119,14 @@ class Job:
 JOBS_PER_TASK = 500
 # Pages rendered by a rebuild up to which it does the rest in this process
 SMALL_CHANGE = JOBS_PER_TASK
-# Records of one type from which its search index is built by all the workers together
+# A large type's search index can be built in parts, one a process, each its share of the shards;
+# but every part reads and tokenises all the records (a fifth of the index's time at 10,000
+# platforms).  Whole, it is the longest task, taken first, and on two cores the other pages fill
+# the other core meanwhile (a clean build 0.25 s faster than in two parts).  In parts when there
+# are cores enough that the whole index would outlast the rest: a part per CORES_PER_SEARCH_PART
+# cores (the index is about a quarter of the rendering stage's work), from SPLIT_SEARCH_AT records.
 SPLIT_SEARCH_AT = 2000
+CORES_PER_SEARCH_PART = 4
 
 
 class RegistryGenerator(Generator):
@@ -322,8 +328,9 @@ class RegistryGenerator(Generator):
         site)}, and the stages of each type's search index."""
         site = self.site
         docs = {kind: make(site) for kind, make in search_index.DOCS.items()}
-        # a large type's index is built by every worker together, each its share of the shards
-        parts = {kind: parallel.workers() if len(docs[kind]) >= SPLIT_SEARCH_AT else 1 for kind in docs}
+        # a large type's index is built in parts on many cores (CORES_PER_SEARCH_PART), each its share of the shards
+        parts = {kind: max(1, parallel.workers() // CORES_PER_SEARCH_PART) if len(docs[kind]) >= SPLIT_SEARCH_AT else 1
+                 for kind in docs}
         search_stages = {kind: [f"search:{kind}:{i}/{parts[kind]}" for i in range(parts[kind])] for kind in docs}
         # a stage that runs patches the index its parts left last time (their "state"; a forked
         # worker inherits it), writing only the shards that change

@@ -82,6 +82,7 @@ def test_a_rebuild_writes_only_the_search_shards_a_change_touches(workspace, mon
     monkeypatch.setattr(search_index, "TOKENS_PER_SHARD", 10)
     monkeypatch.setattr(search_index, "COMMON_MIN_DOCS", 8)
     monkeypatch.setattr(generator, "SPLIT_SEARCH_AT", 1)
+    monkeypatch.setattr(generator, "CORES_PER_SEARCH_PART", 1)
     monkeypatch.setattr(parallel, "workers", lambda: 3)
     monkeypatch.setattr(parallel, "run_all", lambda tasks, jobs=None, collect=True: [task() for task in tasks])
     written, emit = [], search_index.emit
