@@ -145,33 +145,69 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
         return 0
     # a clean build starts with no parse cache (removed above) and leaves one for the next build
     parsed = ParseCache(cache_dir(output) / "parse.pickle", preread=read)
-    reg = load_registry(registry, as_of=as_of, parse_cache=parsed)
-    saved = parsed.save(background=True)
-    del parsed, read       # its copies of the files' texts are not needed again (tens of MB)
+    reg = load_registry(registry, as_of=as_of, parse_cache=parsed, check_rules=False)
+    del read               # the parse cache's copies of the files' texts are not needed again (tens of MB)
+    rules = _RulesAside(reg, as_of, parsed)
+    del parsed
     try:
-        return _publish(reg, output, as_of, settings_file, fixed, inputs, quiet, say)
+        return _publish(reg, output, as_of, settings_file, {**fixed, "REGISTRY_RULES_PENDING": rules.settle},
+                        inputs, quiet, say)
     finally:
-        saved()
+        rules.join()
         listed.result()    # the child is done (a failed build did not ask for its listing)
+
+
+class _RulesAside:
+    """The rules across records (rules.check_all), for a large registry checked by a forked child
+    on the other core while this process starts the site: Markdown and the view models do not
+    wait for them (generator.py settles them before anything is rendered, and a registry with
+    errors publishes nothing, as ever).  The child then writes the parse cache, with what the
+    rules found.  A registry whose files have errors already, or a small one, is checked here and
+    now, as `validate` does, and the parse cache written by a child meanwhile."""
+
+    def __init__(self, reg, as_of: dt.date, parsed: ParseCache):
+        from sme_registry.rules import check_all, worth_two_processes
+        self.reg = reg
+        reg.rule_memo = parsed
+
+        def work():
+            before = len(reg.problems.items)
+            check_all(reg, as_of, one_process=True)
+            return reg.problems.items[before:]
+        if reg.problems.errors or not worth_two_processes(reg):
+            check_all(reg, as_of)
+            self.pending, self.join = None, parsed.save(background=True)
+        else:
+            self.pending = parallel.Background(work, then=parsed.save)
+            self.join = self.pending.join
+        reg.rule_memo = None
+
+    def settle(self) -> None:
+        """The rules' problems join the registry's (once; in the order check_all gives them)."""
+        if self.pending is not None:
+            found, self.pending = self.pending.result(), None
+            self.reg.problems.items.extend(found)
 
 
 def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict, inputs: bytes | None,
              quiet: bool, say) -> int:
     """Report the registry's problems; without errors, run Pelican into a staging folder and
-    publish it (see the module docstring)."""
+    publish it (see the module docstring).  The rules' problems may come while Pelican runs
+    (_RulesAside): errors among them publish nothing either."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    if reg.problems.errors:
+    from .generator import RegistryBuildError
+
+    def refuse() -> int:
         say(as_text(reg.problems))
         say(f"未生成网站：{output} 保持不变。")
         return 1
-    if reg.problems.warnings and not quiet:
-        say(as_text(reg.problems))
+    if reg.problems.errors:
+        return refuse()
     reg.release_sources()
     parallel.settle()
 
-    warnings = as_text(reg.problems) if reg.problems.warnings else ""
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     override = {"OUTPUT_PATH": str(tmp), "CACHE_PATH": str(tmp / ".cache"), "REGISTRY_LOADED": reg, **fixed}
@@ -181,6 +217,10 @@ def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict
     try:
         os.chdir(ROOT)   # pelicanconf.py paths are relative to the project
         Pelican(read_settings(str(settings_file), override=override)).run()
+    except RegistryBuildError:  # the rules, settled while the site was being built, found errors
+        shutil.rmtree(tmp, ignore_errors=True)
+        buildcache.discard(cache_dir(output))
+        return refuse()
     except Exception as exc:  # a template or plugin error: nothing is published
         shutil.rmtree(tmp, ignore_errors=True)
         buildcache.discard(cache_dir(output))
@@ -197,6 +237,9 @@ def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict
         say(f"生成网站失败：{output} 保持不变。")
         return 1
     shutil.rmtree(tmp / ".cache", ignore_errors=True)
+    warnings = as_text(reg.problems) if reg.problems.warnings else ""
+    if warnings and not quiet:
+        say(warnings)
     state = buildcache.pending(cache_dir(output))
     if state and state.get("in_place") and output.is_dir():
         listed = fixed.get("REGISTRY_PREVIOUS_LISTING")

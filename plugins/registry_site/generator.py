@@ -142,10 +142,23 @@ class RegistryGenerator(Generator):
             buildcache.global_key(self.settings, as_of, Path(self.settings["THEME"]), search_index.LUNR_JS))
         markdown_safe.MEMO.update(self.cache.markdown)
         markdown_safe.USED.clear()
-        # a clean build of a large registry renders its Markdown on all the cores first
-        markdown_safe.prerender([(pl.summary, views.PLATFORM_EXCERPT) for pl in reg.platforms.values()]
-                                + [(n.body, views.NOTICE_EXCERPT) for n in reg.notices.values()])
-        site = views.build_site(reg, as_of)
+        # the rules across records may still be running beside this (build.py): settled before
+        # anything is rendered; an invalid registry may break the view models, and then what the
+        # rules found is what is reported
+        settle = self.settings.get("REGISTRY_RULES_PENDING") or (lambda: None)
+        try:
+            # a clean build of a large registry renders its Markdown on all the cores first
+            markdown_safe.prerender([(pl.summary, views.PLATFORM_EXCERPT) for pl in reg.platforms.values()]
+                                    + [(n.body, views.NOTICE_EXCERPT) for n in reg.notices.values()])
+            site = views.build_site(reg, as_of)
+        except Exception:
+            settle()
+            if reg.problems.errors:
+                raise RegistryBuildError("登记库有错误，未发布任何内容：\n" + as_text(reg.problems)) from None
+            raise
+        settle()
+        if reg.problems.errors:
+            raise RegistryBuildError("登记库有错误，未发布任何内容：\n" + as_text(reg.problems))
         parallel.settle()     # the view models live as long as the build
         self.registry = reg          # the validated records (the self-check publishes their criteria)
         self.site = site

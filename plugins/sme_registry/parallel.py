@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Callable
@@ -144,3 +145,78 @@ def settle() -> None:
     """Inside long_lived(): what was made since (a build's view models) lives as long too."""
     if gc.get_freeze_count():
         gc.freeze()
+
+
+class Background:
+    """work() in a forked child while this process goes on; `result()` waits for its value (an
+    exception it raised is raised here).  `then()` runs in the child after it sent the value (a
+    file to write, say): `join()` waits for that too.  Without a second core, or without fork,
+    both run here at once."""
+
+    def __init__(self, work: Callable[[], object], then: Callable[[], object] | None = None):
+        self._pid = None
+        self._outcome: tuple | None = None
+        if workers() < 2 or _FORK is None:
+            self._outcome = _outcome(work)
+            if then is not None:
+                then()
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:               # the child: work, send, then; end without running the caller's code
+            code = 1
+            try:
+                os.close(read)
+                data = pickle.dumps(_outcome(work), protocol=5)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(write, view):]
+                os.close(write)
+                if then is not None:
+                    then()
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def result(self):
+        if self._outcome is None:
+            chunks = []
+            try:
+                while chunk := os.read(self._read, 1 << 20):
+                    chunks.append(chunk)
+            finally:
+                os.close(self._read)
+            try:
+                self._outcome = pickle.loads(b"".join(chunks))
+            except (EOFError, pickle.UnpicklingError):      # killed before it sent its value
+                os.waitpid(self._pid, 0)
+                self._pid = None
+                self._outcome = (False, ChildProcessError("后台任务意外中止（进程被结束？）"))
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value
+
+    def join(self) -> None:
+        """Wait for the child to end (after its value was read: result())."""
+        if self._pid is not None:
+            if self._outcome is None:
+                try:
+                    self.result()
+                except BaseException:
+                    pass
+            os.waitpid(self._pid, 0)
+            self._pid = None
+
+
+def _outcome(work) -> tuple[bool, object]:
+    try:
+        return True, work()
+    except Exception as exc:       # raised again where the value is asked for
+        try:
+            pickle.dumps(exc)
+            return False, exc
+        except Exception:
+            return False, RuntimeError(f"{type(exc).__name__}: {exc}")

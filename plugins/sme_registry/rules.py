@@ -35,17 +35,22 @@ def today_shanghai() -> dt.date:
     return dt.datetime.now(SHANGHAI).date()
 
 
-# The rules in two groups of about equal cost (at 10,000 platforms), run side by side on two cores;
-# the rules that read the GB/T 2260 table share a group, so only one worker loads it.
+# The rules in two groups of about equal cost (at 10,000 platforms), run side by side on two cores
+# (a site build runs them all in one process beside its own work instead: build.py).
 GROUPS_FROM = 2000      # records from which the rules are worth a second process
 
 
-def check_all(reg, as_of: dt.date | None = None) -> None:
+def worth_two_processes(reg) -> bool:
+    from . import parallel
+    return parallel.workers() >= 2 and len(reg.platforms) + len(reg.notices) >= GROUPS_FROM
+
+
+def check_all(reg, as_of: dt.date | None = None, one_process: bool = False) -> None:
     """Every rule; the problems come out in the order of RULES whether the rules ran in one process or two."""
     as_of = as_of or today_shanghai()
     from . import parallel
     memo = reg.rule_memo
-    if parallel.workers() < 2 or len(reg.platforms) + len(reg.notices) < GROUPS_FROM \
+    if one_process or not worth_two_processes(reg) \
             or (memo is not None and memo.found_old):    # remembered: most records need no check again
         for rule in RULES:
             rule(reg, as_of, reg.problems)

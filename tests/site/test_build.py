@@ -51,6 +51,46 @@ def test_registry_with_errors_leaves_output_untouched(tmp_path):
     assert leftovers(out) == []
 
 
+def test_a_large_registrys_rules_checked_beside_the_build_still_stop_it(tmp_path, monkeypatch, capsys):
+    """A large registry's rules run in a child while the site starts (build.py, _RulesAside): a
+    registry with errors still publishes nothing and reports what the rules found, also when the
+    error breaks the view models (a title under a programme that does not exist)."""
+    from registry_site.build import build
+    from sme_registry import rules
+    monkeypatch.setattr(rules, "GROUPS_FROM", 0)       # the demo counts as large
+    monkeypatch.setenv("REGISTRY_WORKERS", "2")
+    shutil.copytree(REGISTRY, tmp_path / "registry")
+    reg = copy_registry(EXAMPLES, tmp_path / "examples")
+    platform = reg / "platforms" / "demo-ha-wancheng-info.yaml"
+    platform.write_text(platform.read_text("utf-8").replace("programme: henan-province", "programme: henan-provinse", 1), "utf-8")
+    out = tmp_path / "site" / "output"
+    before = previous_site(out)
+    assert build(reg.resolve(), out, day("2024-11-20")) == 1
+    said = capsys.readouterr().err
+    assert "引用的认定项目“henan-provinse”不存在" in said and "demo-ha-wancheng-info.yaml" in said
+    assert f"未生成网站：{out.resolve()} 保持不变。" in said
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
+def test_rules_checked_beside_the_build_give_the_site_and_warnings_of_rules_checked_first(tmp_path, monkeypatch, capsys):
+    from registry_site.build import build
+    from sme_registry import rules
+    monkeypatch.setenv("REGISTRY_WORKERS", "2")
+    reports, sites = [], []
+    for groups_from, name in ((10**9, "first"), (0, "beside")):
+        monkeypatch.setattr(rules, "GROUPS_FROM", groups_from)
+        out = tmp_path / name / "output"
+        assert build(EXAMPLES.resolve(), out, day("2026-11-20")) == 0
+        reports.append(capsys.readouterr().err.replace(str(out.resolve()), "OUT"))
+        sites.append(snapshot(out))
+        assert build(EXAMPLES.resolve(), out, day("2026-11-20")) == 0     # nothing changed: the same warnings again
+        again = capsys.readouterr().err.replace(str(out.resolve()), "OUT")
+        assert again.split("网站已是最新")[0] == reports[-1].split("网站已生成")[0]
+    assert "警告" in reports[0] and reports[0] == reports[1]
+    assert sites[0] == sites[1]
+
+
 @pytest.mark.parametrize("template,broken", [
     ("notice.html", "{% if %}"),                                      # does not compile
     ("notice.html", "{{ notice.no_such_field.deeper }}"),              # fails while rendering
