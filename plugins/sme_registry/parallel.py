@@ -1,5 +1,5 @@
 """Run a build's independent tasks on all cores: forked workers, results back to the parent,
-which takes its turns at the tasks too.
+which takes its turns at the tasks too (the shortest ones).
 
 The tasks are closures over the generator's view models, which are large and not worth
 pickling: a forked worker inherits them (copy-on-write) and sends back only its result
@@ -53,41 +53,46 @@ def run_all(tasks: list[Callable[[], object]], jobs: int | None = None, collect:
                 results = pool.map(_run, range(len(tasks) - 1))
                 own = run(tasks[-1])
                 return list(results) + [own]
-        # more tasks than cores: this process and jobs - 1 forked workers take them in turn, in
-        # order (the longest first), from a shared counter; each worker sends its results back
-        # once, at the end.  This process working too saves forking a worker and sending its
-        # results (a rebuild's keying is many short tasks, where those cost as much as the work).
-        global _NEXT
-        _NEXT = _FORK.Value("q", 0)
+        # more tasks than cores: jobs - 1 forked workers take them in order from the front (the
+        # longest first), and this process takes its turns from the back (the shortest: what it
+        # renders adds little to its memory, which holds the whole build); each worker sends its
+        # results back once, at the end.  This process working too saves forking a worker and
+        # sending its results (a rebuild's keying is many short tasks, where those cost as much
+        # as the work).
+        global _ENDS
+        _ENDS = _FORK.Array("q", [0, len(tasks)])       # the next task from the front; one past the back
         with long_lived(), ProcessPoolExecutor(jobs - 1, mp_context=_FORK) as pool:
             shares = [pool.submit(_take_turns) for _ in range(jobs - 1)]
-            done = dict(_take_turns(run))
+            done = dict(_take_turns(run, from_back=True))
             for share in shares:
                 done.update(share.result())
         return [done[i] for i in range(len(tasks))]
     finally:
-        _TASKS, _NEXT = [], None
+        _TASKS, _ENDS = [], None
 
 
 _FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-_NEXT = None      # the index of the next task to take (shared memory, inherited by the workers)
+_ENDS = None      # the tasks not yet taken: [front, back) (shared memory, inherited by the workers)
 
 
-def _take_turns(run=None) -> list[tuple[int, object]]:
-    """Run tasks from the shared counter until none is left: [(index, result)]."""
+def _take_turns(run=None, from_back: bool = False) -> list[tuple[int, object]]:
+    """Run tasks taken from the front (or the back) of those left until none is: [(index, result)]."""
     run = run or (lambda task: _collecting(task) if _COLLECT else task())
     results = []
     while True:
-        with _NEXT.get_lock():
-            i = _NEXT.value
-            _NEXT.value = i + 1
-        if i >= len(_TASKS):
-            return results
+        with _ENDS.get_lock():
+            front, back = _ENDS[0], _ENDS[1]
+            if front >= back:
+                return results
+            if from_back:
+                i = _ENDS[1] = back - 1
+            else:
+                i, _ENDS[0] = front, front + 1
         try:
             results.append((i, run(_TASKS[i])))
         except BaseException:
-            with _NEXT.get_lock():      # the others stop after their current task: the run has failed
-                _NEXT.value = len(_TASKS)
+            with _ENDS.get_lock():      # the others stop after their current task: the run has failed
+                _ENDS[0] = _ENDS[1]
             raise
 
 
