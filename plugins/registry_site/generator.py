@@ -267,6 +267,7 @@ class RegistryGenerator(Generator):
         records = [job for job in jobs if not job.site_wide]
         whole = [job for job in jobs if job.site_wide]
         stage_work, stage_inputs, search_stages = self._stages(out, checks)
+        extras: dict[str, object] = {}     # a stage's extra result (search_index's manifest entry)
         record_tasks = [_captured(out, lambda batch=batch: self._record_pages(batch, glob, out))
                         for batch in (records[i:i + JOBS_PER_TASK] for i in range(0, len(records), JOBS_PER_TASK))]
 
@@ -278,7 +279,12 @@ class RegistryGenerator(Generator):
             stage_results, record_results = results[:len(stages)], results[len(stages) + 1:]
             out.files.update(results[len(stages)][0])
         else:       # a rebuild: first the record pages (keys, then only what changed), then the rest
-            record_results = parallel.run_all(record_tasks)
+            # the stages keyed by what they read, not by the whole site (the search index, the
+            # feeds), are known to be needed or not already: those needed run beside the keying
+            early = [name for name in stage_work if stage_inputs[name] is not None and not self._reuse_stage(
+                out, name, buildcache.key(glob, name, stage_inputs[name]), extras)]
+            results = parallel.run_all([_captured(out, stage_work[n]) for n in early] + record_tasks)
+            early_results, record_results = results[:len(early)], results[len(early):]
         keys: dict[str, bytes] = {}
         rendered = 0
         for files, (batch_keys, count) in record_results:
@@ -291,17 +297,17 @@ class RegistryGenerator(Generator):
         cache.pages = keys
         stage_keys = {name: site_key if stage_inputs[name] is None else buildcache.key(glob, name, stage_inputs[name])
                       for name in stage_work}
-        extras: dict[str, object] = {}
         if not fresh:
-            stages = [name for name in stage_work if not self._reuse_stage(out, name, stage_keys[name], extras)]
+            late = [name for name in stage_work if stage_inputs[name] is None
+                    and not self._reuse_stage(out, name, stage_keys[name], extras)]
             todo = [job for job in whole if not (cache.old_pages.get(job.save_as) == keys[job.save_as]
                                                  and out.reuse(job.save_as))]
             # after a small change (few pages rendered), the rest is small too (the search index is
             # patched by the records changed): here, since forking the workers would cost more
-            results = parallel.run_all([_captured(out, stage_work[n]) for n in stages]
+            results = parallel.run_all([_captured(out, stage_work[n]) for n in late]
                                        + [_captured(out, lambda: self._write_pages(todo, out))],
                                        jobs=1 if rendered <= SMALL_CHANGE else None)
-            stage_results = results[:-1]
+            stages, stage_results = early + late, early_results + results[:-1]
             out.files.update(results[-1][0])
             rendered += len(todo)
         else:
