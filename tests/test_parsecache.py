@@ -62,6 +62,17 @@ def test_cached_loads_equal_fresh_loads_with_errors_and_edits(tmp_path):
     wait()
     assert ParseCache(store).old == written
 
+    # no file with problems of its own: the entries are written marshalled, and read back the same
+    (root / "platforms" / "demo-tabs.yaml").unlink()
+    fifth = ParseCache(store)
+    plain = load_registry(root, as_of=AS_OF, parse_cache=fifth)
+    fifth.save()
+    sixth = ParseCache(store)
+    assert sixth.old == fifth.new and all(own == [] for _, own in sixth.old.values())
+    again = load_registry(root, as_of=AS_OF, parse_cache=sixth)
+    assert problems(again) == problems(plain) == problems(load_registry(root, as_of=AS_OF))
+    assert records(again) == records(load_registry(root, as_of=AS_OF))
+
 
 def test_a_damaged_cache_file_is_ignored(tmp_path):
     store = tmp_path / "parse.pickle"
