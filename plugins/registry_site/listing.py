@@ -13,8 +13,10 @@ race is anyway: a file added is left, one deleted is not deleted twice (build.py
 """
 from __future__ import annotations
 
-import marshal
 import os
+from functools import partial
+
+from sme_registry import parallel
 
 
 def walk(top: str) -> tuple[dict[str, int], list[str]]:
@@ -44,51 +46,22 @@ def walk(top: str) -> tuple[dict[str, int], list[str]]:
 
 
 class Listing:
-    """walk(folder), done by a forked child from the moment this is made (or here, where no fork
-    is possible).  `result()` waits for it; None when the folder does not exist."""
+    """walk(folder), done by a forked child from the moment this is made (parallel.Background; here,
+    without a second core).  `result()` waits for it; None when the folder does not exist."""
 
     def __init__(self, folder):
         self.folder = str(folder)
         self._result = None
-        self._pid = self._read = None
-        if not os.path.isdir(self.folder):
-            self._done = True
-            return
-        self._done = False
-        if not hasattr(os, "fork"):     # pragma: no cover - not Linux
-            return
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:                    # the child: list, send, and leave without any clean-up of the parent's
-            try:
-                os.close(read)
-                data = marshal.dumps(walk(self.folder))
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(write, view):]
-            finally:
-                os._exit(0)
-        os.close(write)
-        self._pid, self._read = pid, read
+        self._job = parallel.Background(partial(walk, self.folder)) if os.path.isdir(self.folder) else None
 
     def result(self) -> tuple[dict[str, int], list[str]] | None:
-        if self._done:
-            return self._result
-        self._done = True
-        if self._pid is None:
-            self._result = walk(self.folder)
-            return self._result
-        chunks = []
-        try:
-            while chunk := os.read(self._read, 1 << 20):
-                chunks.append(chunk)
-        finally:
-            os.close(self._read)
-            os.waitpid(self._pid, 0)
-        try:
-            self._result = marshal.loads(b"".join(chunks))
-        except (EOFError, ValueError, TypeError):     # the child died before it sent everything
-            self._result = walk(self.folder)
+        if self._job is not None:
+            try:
+                self._result = self._job.result()
+            except ChildProcessError:       # the child was killed: list here
+                self._result = walk(self.folder)
+            self._job.join()
+            self._job = None
         return self._result
 
     def sizes(self) -> dict[str, int] | None:

@@ -93,16 +93,9 @@ class ParseCache:
         returned before the process ends (it waits for the child)."""
         if not self.file or (self.new.keys() == self.old.keys() and self.found_new.keys() == self.found_old.keys()):
             return lambda: None
-        if background and hasattr(os, "fork"):
-            pid = os.fork()
-            if pid == 0:          # the child: write, and end without running the caller's code
-                code = 1
-                try:
-                    self._write()
-                    code = 0
-                finally:
-                    os._exit(code)
-            return lambda: os.waitpid(pid, 0)
+        if background:
+            from .parallel import Background
+            return Background(lambda: None, then=self._write).join
         self._write()
         return lambda: None
 

@@ -91,3 +91,34 @@ def test_markdown_rendered_ahead_on_all_cores_is_what_rendering_on_demand_gives(
         md.plain(text, limit, html=md.render(text))
     assert dict(md.MEMO) == ahead
     assert not any("script" in html for html in ahead.values())
+
+
+def test_work_in_the_background_sends_its_value_and_then_finishes_its_writes(tmp_path):
+    parent = os.getpid()
+    marker = tmp_path / "written"
+    job = parallel.Background(lambda: ("值", os.getpid()), then=lambda: (time.sleep(0.2), marker.write_text("好")))
+    value, pid = job.result()
+    assert value == "值" and pid != parent
+    job.join()                                     # waits for `then` as well
+    assert marker.read_text() == "好"
+
+
+def test_an_error_in_background_work_is_raised_where_its_value_is_asked_for():
+    def broken():
+        raise ValueError("规则出错")
+    job = parallel.Background(broken)
+    with pytest.raises(ValueError, match="规则出错"):
+        job.result()
+    job.join()
+
+
+def test_a_killed_background_child_fails_instead_of_hanging():
+    job = parallel.Background(lambda: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(ChildProcessError):
+        job.result()
+    job.join()
+
+
+def test_background_work_without_a_second_core_runs_here(monkeypatch):
+    monkeypatch.setenv("REGISTRY_WORKERS", "1")
+    assert parallel.Background(os.getpid).result() == os.getpid()
