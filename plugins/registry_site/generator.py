@@ -91,6 +91,11 @@ class RegistryBuildError(Exception):
     """The registry has errors: nothing may be published."""
 
 
+def _stop_on_errors(reg) -> None:
+    if reg.problems.errors:
+        raise RegistryBuildError("登记库有错误，未发布任何内容：\n" + as_text(reg.problems))
+
+
 def as_of_setting(settings) -> dt.date:
     value = settings.get("REGISTRY_AS_OF")
     if not value:
@@ -135,8 +140,7 @@ class RegistryGenerator(Generator):
         reg = self.settings.get("REGISTRY_LOADED")
         if reg is None:
             reg = load_registry(Path(self.settings.get("REGISTRY_PATH", "registry")), as_of=as_of)
-        if reg.problems.errors:
-            raise RegistryBuildError("登记库有错误，未发布任何内容：\n" + as_text(reg.problems))
+        _stop_on_errors(reg)
         self.cache = buildcache.BuildCache(
             self.settings.get("REGISTRY_CACHE_DIR"), self.settings.get("REGISTRY_PREVIOUS_OUTPUT"),
             buildcache.global_key(self.settings, as_of, Path(self.settings["THEME"]), search_index.LUNR_JS))
@@ -153,12 +157,10 @@ class RegistryGenerator(Generator):
             site = views.build_site(reg, as_of)
         except Exception:
             settle()
-            if reg.problems.errors:
-                raise RegistryBuildError("登记库有错误，未发布任何内容：\n" + as_text(reg.problems)) from None
+            _stop_on_errors(reg)    # the rules' errors, not what they broke, are the report
             raise
         settle()
-        if reg.problems.errors:
-            raise RegistryBuildError("登记库有错误，未发布任何内容：\n" + as_text(reg.problems))
+        _stop_on_errors(reg)
         parallel.settle()     # the view models live as long as the build
         self.registry = reg          # the validated records (the self-check publishes their criteria)
         self.site = site
