@@ -18,8 +18,10 @@ A key is a content hash of everything the page or stage reads:
     the page shows: statuses, linked titles, dates); a platform's view stands in them as the
     digest of what it is made from (views.platform_inputs: its file, its programmes' files,
     the titles it links to, the date), any other view as the digest of its pickle;
-  - for the site-wide pages (home, lists of programmes and forms, site map) and the data
-    stages: the keys of all record pages together, i.e. every view model of the build.
+  - for the site-wide pages (home, lists of programmes and forms, site map): the keys of all
+    record pages together, i.e. every view model of the build;
+  - for a stage: what it reads (generator._stages): the search index and the open data, the
+    digests of the views they are made from.
 Record pages never read the whole site (their templates get only their own arguments),
 which is what makes their key complete; tests/site/test_incremental.py builds after
 changes with and without the cache and requires byte-identical output.

@@ -122,8 +122,6 @@ class Job:
 # Pages a worker renders at a time: small enough to balance two workers, large enough that
 # sending the results back costs nothing.
 JOBS_PER_TASK = 500
-# Pages rendered by a rebuild up to which it does the rest in this process
-SMALL_CHANGE = JOBS_PER_TASK
 # A large type's search index can be built in parts, one a process, each its share of the shards;
 # but every part reads and tokenises all the records (a fifth of the index's time at 10,000
 # platforms).  Whole, it is the longest task, taken first, and on two cores the other pages fill
@@ -268,7 +266,7 @@ class RegistryGenerator(Generator):
             self.get_template(name)      # once, here: the forked workers inherit them
         records = [job for job in jobs if not job.site_wide]
         whole = [job for job in jobs if job.site_wide]
-        stage_work, stage_inputs, search_stages = self._stages(out, checks)
+        stage_work, stage_keys, search_stages = self._stages(out, checks, glob)
         extras: dict[str, object] = {}     # a stage's extra result (search_index's manifest entry)
         record_tasks = [_captured(out, lambda batch=batch: self._record_pages(batch, glob, out))
                         for batch in (records[i:i + JOBS_PER_TASK] for i in range(0, len(records), JOBS_PER_TASK))]
@@ -280,13 +278,11 @@ class RegistryGenerator(Generator):
                                        + [_captured(out, lambda: self._write_pages(whole, out))] + record_tasks)
             stage_results, record_results = results[:len(stages)], results[len(stages) + 1:]
             out.files.update(results[len(stages)][0])
-        else:       # a rebuild: first the record pages (keys, then only what changed), then the rest
-            # the stages keyed by what they read, not by the whole site (the search index, the
-            # feeds), are known to be needed or not already: those needed run beside the keying
-            early = [name for name in stage_work if stage_inputs[name] is not None and not self._reuse_stage(
-                out, name, buildcache.key(glob, name, stage_inputs[name]), extras)]
-            results = parallel.run_all([_captured(out, stage_work[n]) for n in early] + record_tasks)
-            early_results, record_results = results[:len(early)], results[len(early):]
+        else:       # a rebuild: the stages whose key changed run beside the keying of the record pages
+            # (each stage is keyed by what it reads, never by the pages), then the site-wide pages
+            stages = [name for name in stage_work if not self._reuse_stage(out, name, stage_keys[name], extras)]
+            results = parallel.run_all([_captured(out, stage_work[n]) for n in stages] + record_tasks)
+            stage_results, record_results = results[:len(stages)], results[len(stages):]
         keys: dict[str, bytes] = {}
         rendered = 0
         for files, (batch_keys, count) in record_results:
@@ -297,26 +293,16 @@ class RegistryGenerator(Generator):
         for job in whole:
             keys[job.save_as] = buildcache.key(site_key, job.template, job.kwargs)
         cache.pages = keys
-        stage_keys = {name: site_key if stage_inputs[name] is None else buildcache.key(glob, name, stage_inputs[name])
-                      for name in stage_work}
-        if not fresh:
-            late = [name for name in stage_work if stage_inputs[name] is None
-                    and not self._reuse_stage(out, name, stage_keys[name], extras)]
+        if fresh:
+            rendered += len(whole)
+        else:     # a handful of pages: here (forking a worker would cost more)
             todo = [job for job in whole if not (cache.old_pages.get(job.save_as) == keys[job.save_as]
                                                  and out.reuse(job.save_as))]
-            # after a small change (few pages rendered), the rest is small too (the search index is
-            # patched by the records changed): here, since forking the workers would cost more
-            results = parallel.run_all([_captured(out, stage_work[n]) for n in late]
-                                       + [_captured(out, lambda: self._write_pages(todo, out))],
-                                       jobs=1 if rendered <= SMALL_CHANGE else None)
-            stages, stage_results = early + late, early_results + results[:-1]
-            out.files.update(results[-1][0])
+            self._write_pages(todo, out)
             rendered += len(todo)
-        else:
-            rendered += len(whole)
         for name, (files, result) in zip(stages, stage_results):
             out.files.update(files)
-            extras[name] = result if name.startswith("search:") else None
+            extras[name] = result if name.startswith("search:") or name == "opendata" else None
             cache.stages[name] = (stage_keys[name], sorted(files), extras[name])
         search_index.write_manifest(site, out, {kind: search_index.merge_parts([extras[n] for n in names])
                                                 for kind, names in search_stages.items()})
@@ -344,48 +330,60 @@ class RegistryGenerator(Generator):
             files = formfiles.write_all(site.forms, notices, out)
             cache.stages["forms"] = (forms_key, files, {f.id: f.file_size for f in site.forms})
 
-    def _stages(self, out: Output, checks: dict) -> tuple[dict, dict, dict]:
-        """The outputs besides the pages: {stage: work}, {stage: what it reads (None: the whole
-        site)}, and the stages of each type's search index."""
+    def _stages(self, out: Output, checks: dict, glob: bytes) -> tuple[dict, dict, dict]:
+        """The outputs besides the pages: {stage: work}, {stage: its key}, and the stages of each
+        type's search index."""
         site = self.site
-        docs = {kind: make(site) for kind, make in search_index.DOCS.items()}
+        # Each stage is keyed by what it reads (never by the pages), so a rebuild knows before
+        # anything runs which stages to take from the previous output: a changed platform leaves
+        # the feed alone.  The search index and the open data are made from the view models alone
+        # (search_index.SOURCES, opendata.py), whose digests (buildcache.view_digest: for a
+        # platform, that of its inputs) key them; their documents and lines are made only when
+        # the stage runs, in a worker.  The feed of changes shows removed records too, which no
+        # view holds: keyed by its own rows.  (Calendar files go with their record's page.)
+        made_from = {kind: of(site) for kind, of in search_index.SOURCES.items()}
+        digests = {kind: buildcache.key(views) for kind, views in made_from.items()}
         # a large type's index is built in parts on many cores (CORES_PER_SEARCH_PART), each its share of the shards
-        parts = {kind: max(1, parallel.workers() // CORES_PER_SEARCH_PART) if len(docs[kind]) >= SPLIT_SEARCH_AT else 1
-                 for kind in docs}
-        search_stages = {kind: [f"search:{kind}:{i}/{parts[kind]}" for i in range(parts[kind])] for kind in docs}
+        parts = {kind: max(1, parallel.workers() // CORES_PER_SEARCH_PART) if len(made_from[kind]) >= SPLIT_SEARCH_AT
+                 else 1 for kind in made_from}
+        search_stages = {kind: [f"search:{kind}:{i}/{parts[kind]}" for i in range(parts[kind])] for kind in made_from}
         # a stage that runs patches the index its parts left last time (their "state"; a forked
         # worker inherits it), writing only the shards that change
         old = {name: self.cache.old_stages.get(name) for names in search_stages.values() for name in names}
         previous = {kind: [old[n][2].get("state") if old[n] and isinstance(old[n][2], dict) else None for n in names]
                     for kind, names in search_stages.items()}
-        work = {name: (lambda kind=kind, i=i: search_index.write_type(site, kind, out, docs=docs[kind],
-                                                                     part=(i, parts[kind]), previous=previous[kind]))
-                for kind in docs for i, name in enumerate(search_stages[kind])}
+        work = {name: (lambda kind=kind, i=i: search_index.write_type(site, kind, out, part=(i, parts[kind]),
+                                                                     previous=previous[kind]))
+                for kind in made_from for i, name in enumerate(search_stages[kind])}
+        feed_items = feeds.atom_items(site)
         work.update({
-            "opendata": lambda: opendata.write_lists(site, out, self._kept_platform_lines()),
+            "opendata": lambda: self._open_data(out),
             "feed": lambda: [feeds.write_atom(feed_items, site.as_of, out, self.settings)],
             "changes-feed": lambda: [history.write_atom(self.history, out, self.settings, site.as_of)],
             "criteria": lambda: [eligibility.write_json(out, c) for c in checks.values()],
         })
-        # Each stage is keyed by what it reads, so a changed platform leaves the feed alone; the
-        # open data reads the whole site: keyed by all the record pages' keys (site_key).  The feed
-        # of changes shows removed records too, which no page holds: keyed by its own rows.
-        # (Calendar files are written with their record's page, keyed with it.)
-        feed_items = feeds.atom_items(site)
-        digests = {kind: buildcache.key(docs[kind]) for kind in docs}     # pickled once, not once a part
-        inputs = {**{name: digests[kind] for kind in docs for name in search_stages[kind]}, "opendata": None,
+        inputs = {**{name: digests[kind] for kind in made_from for name in search_stages[kind]},
+                  "opendata": (digests["platform"], digests["notice"], digests["publicity"]),
                   "feed": (feed_items, site.as_of), "criteria": list(checks.values()),
                   "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
-        return work, inputs, search_stages
+        return work, {name: buildcache.key(glob, name, inputs[name]) for name in work}, search_stages
+
+    def _open_data(self, out: Output) -> dict[str, bytes]:
+        """data/*; returns what each platform's line was made from (its view's inputs), which
+        the next build compares to keep the lines of the platforms unchanged."""
+        opendata.write_lists(self.site, out, self._kept_platform_lines())
+        return {p.id: p.inputs for p in self.site.platforms if p.inputs}
 
     def _kept_platform_lines(self) -> dict[str, str]:
         """The lines of the published data/platforms.json that a rebuild keeps: those of the
-        platforms whose page key is unchanged, for the key holds the platform's whole view, from
-        which its line is made (opendata.platform_record).  Empty in a clean build, or when the
-        published file is not the one the build cache recorded."""
+        platforms whose view has the same inputs as when the line was made (views.platform_inputs
+        covers the whole view, from which its line is made: opendata.platform_record).  Empty in a
+        clean build, or when the published file is not the one the build cache recorded."""
         cache, rel = self.cache, "data/platforms.json"
         entry = cache.published.get(rel)
-        if not cache.old_pages or not cache.pages or entry is None or cache.previous_output is None:
+        old = cache.old_stages.get("opendata")
+        made_from = old[2] if old and isinstance(old[2], dict) else None
+        if not made_from or entry is None or cache.previous_output is None:
             return {}
         try:
             data = buildcache.read_bytes(Path(cache.previous_output) / rel)
@@ -393,9 +391,9 @@ class RegistryGenerator(Generator):
             return {}
         if output_digest(data) != entry[0]:
             return {}
-        old, new = cache.old_pages, cache.pages
+        now = {p.id: p.inputs for p in self.site.platforms}
         return {pid: line for pid, line in opendata.previous_lines(data.decode("utf-8")).items()
-                if (page := f"platforms/{pid}/index.html") in new and old.get(page) == new[page]}
+                if (inputs := now.get(pid)) and made_from.get(pid) == inputs}
 
     def _record_pages(self, batch: list[Job], glob: bytes, out: Output) -> tuple[dict, int]:
         """Key each page by what it shows; take it from the previous output when the key is the

@@ -141,6 +141,10 @@ def _form_docs(site: Site) -> list[Doc]:
 
 
 DOCS = {"platform": _platform_docs, "notice": _notice_docs, "publicity": _publicity_docs, "form": _form_docs}
+# The views each type's documents are made from, and nothing else: a build keys a type's index by
+# them (generator._stages), so that it knows whether to build the documents at all.
+SOURCES = {"platform": lambda site: site.platforms, "notice": lambda site: site.notices,
+           "publicity": lambda site: site.publicity, "form": lambda site: site.forms}
 
 
 def shard_count(pairs: int) -> int:
