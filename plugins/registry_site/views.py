@@ -414,10 +414,12 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
     for pid, pl in sorted(reg.platforms.items()):
         recs = []
         timeline = []
+        known = []
         for rec in pl.recognitions:
             prog = progs[rec.programme]
             w = lifecycle.window(rec, prog, as_of)
-            st = lifecycle.status(rec, prog, as_of)
+            st = lifecycle.status(rec, prog, as_of, w)
+            known.append((st, w))
             ended = lifecycle.ending_event(rec)
             events = [EventView(e.on, e.type, EVENT_LABELS[e.type], e.result, RESULT_LABELS.get(e.result, ""),
                                 e.star, e.reason, notice_link.get(e.notice), e.ends_title) for e in rec.events]
@@ -435,7 +437,7 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
                 if e.reason:
                     text += f"（{e.reason}）"
                 timeline.append((e.on, text, e.notice, prog.name))
-        head = lifecycle.headline(pl, progs, as_of)
+        head = lifecycle.headline(pl, progs, as_of, known)
         head_view = recs[head[0].index] if head else None
         # newest first: most important current titles at the top of the page
         recs_sorted = sorted(recs, key=lambda r: (r.status not in lifecycle.CURRENT, LEVEL_RANK[r.level],

@@ -75,10 +75,11 @@ def _previous_window(rec: Recognition, programme: Programme, as_of: dt.date) -> 
     return window_from(starts[-2], programme) if len(starts) > 1 else None
 
 
-def status(rec: Recognition, programme: Programme, as_of: dt.date) -> str:
+def status(rec: Recognition, programme: Programme, as_of: dt.date, current: Window | None = None) -> str:
+    """`current`: window(rec, programme, as_of), when the caller has it."""
     if ending_event(rec, as_of):
         return "revoked"
-    w = window(rec, programme, as_of)
+    w = window(rec, programme, as_of) if current is None else current
     if as_of < w.valid_from:
         # renewed before the previous window ended (e.g. in December, valid from 1 January):
         # the title is held without a gap, so it is active, not pending
@@ -110,16 +111,16 @@ def current_star(rec: Recognition, as_of: dt.date) -> int | None:
 _STATUS_ORDER = {"active": 0, "expiring": 0, "pending": 1, "expired": 2, "revoked": 2}
 
 
-def headline(platform: Platform, programmes: dict[str, Programme], as_of: dt.date):
+def headline(platform: Platform, programmes: dict[str, Programme], as_of: dt.date, known: list | None = None):
     """(recognition, status) of the platform's most important recognition: a current one
-    first (highest level, then latest end), else a pending one, else the most recent."""
+    first (highest level, then latest end), else a pending one, else the most recent.
+    `known`: each recognition's (status, window) as of that date, when the caller has them."""
     best, best_key = None, None
-    for rec in platform.recognitions:
+    for i, rec in enumerate(platform.recognitions):
         prog = programmes.get(rec.programme)
         if prog is None:
             continue
-        st = status(rec, prog, as_of)
-        w = window(rec, prog, as_of)
+        st, w = known[i] if known is not None else (status(rec, prog, as_of), window(rec, prog, as_of))
         end = w.valid_until or dt.date.max
         key = (_STATUS_ORDER[st], LEVEL_RANK.get(prog.level, 9) if st in CURRENT else 0,
                -end.toordinal(), -rec.on.toordinal())
