@@ -9,7 +9,8 @@ next to OUTPUT, written by a build that succeeded and swapped in together with t
     type, open data, feed, form files) its key and its files (and for the search index, what a
     rebuild patches it from: search_index.py; a page's companions, such as a platform's JSON or
     a notice's calendar, go with the page);
-  - the sanitised HTML of every Markdown text (markdown_safe), by the text's digest.
+  - the sanitised HTML of every Markdown text (markdown_safe), by the text's digest;
+  - the regions the views looked up in python-stdnum's table (sme_registry/regions.py).
 
 A key is a content hash of everything the page or stage reads:
   - the global key: the theme (templates and static files), the plugin's code, lunr.js,
@@ -181,6 +182,7 @@ class BuildCache:
         self.old_pages: dict[str, bytes] = old.get("pages", {}) if self.same_code else {}
         self.old_stages: dict[str, tuple] = old.get("stages", {}) if self.same_code else {}
         self.markdown: dict[bytes, str] = old.get("markdown", {}) if self.same_code else {}
+        self.regions: dict[str, tuple | None] = old.get("regions", {}) if self.same_code else {}
         self.pages: dict[str, bytes] = {}
         self.stages: dict[str, tuple] = {}
         self.in_place = False      # the output stages only changed files (output.py)
@@ -197,13 +199,13 @@ class BuildCache:
         old = self.old_stages.get(name)
         return old[1:] if old and old[0] == stage_key else None
 
-    def save(self, files: dict, markdown_used: dict) -> None:
+    def save(self, files: dict, markdown_used: dict, regions: dict) -> None:
         """Write the new state beside the current one; build.py makes it current after the swap."""
         if not self.folder:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         state = {"format": FORMAT, "global": self.global_key, "files": files, "pages": self.pages,
-                 "stages": self.stages, "markdown": markdown_used, "in_place": self.in_place}
+                 "stages": self.stages, "markdown": markdown_used, "regions": regions, "in_place": self.in_place}
         with open(self.folder / NEXT, "wb") as f:
             pickle.dump(state, f, protocol=5)
         _WRITTEN[str(self.folder)] = state

@@ -21,7 +21,7 @@ from jinja2 import FileSystemBytecodeCache
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from sme_registry import parallel
+from sme_registry import parallel, regions
 from sme_registry.criteria import METRIC_LABELS, format_value
 from sme_registry.registry import load_registry
 from sme_registry.report import as_text
@@ -143,6 +143,7 @@ class RegistryGenerator(Generator):
             self.settings.get("REGISTRY_CACHE_DIR"), self.settings.get("REGISTRY_PREVIOUS_OUTPUT"),
             buildcache.global_key(self.settings, as_of, Path(self.settings["THEME"]), search_index.LUNR_JS))
         markdown_safe.MEMO.update(self.cache.markdown)
+        regions.remember(self.cache.regions)
         markdown_safe.USED.clear()
         # the rules across records may still be running beside this (build.py): settled before
         # anything is rendered; an invalid registry may break the view models, and then what the
@@ -311,7 +312,7 @@ class RegistryGenerator(Generator):
         urls = [job.url for job in jobs] + [page.url for page in self.context.get("pages", [])]
         feeds.write_sitemap(sorted(set(urls)), out, self.settings)
         self.rendered, self.reused = rendered, len(jobs) - rendered
-        cache.save(out.files, dict(markdown_safe.USED))
+        cache.save(out.files, dict(markdown_safe.USED), regions.known())
         logger.info("registry pages: %d rendered, %d unchanged; %d files taken from the previous output",
                     self.rendered, self.reused, out.linked)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from stdnum import numdb
 
@@ -42,8 +41,33 @@ def _parts(code: str):
     return province, name, end
 
 
-@lru_cache(maxsize=None)
+# What lookup found, by code.  A site build keeps it in its build cache (buildcache.py), whose key
+# holds python-stdnum's version and this code, and gives it back to the next build (known,
+# remember): reading stdnum's table and walking it for a thousand codes was a tenth of a second
+# of every rebuild.
+_FOUND: dict[str, Region | None] = {}
+
+
 def lookup(code: str) -> Region | None:
+    found = _FOUND.get(code, _FOUND)
+    if found is _FOUND:
+        found = _FOUND[code] = _lookup(code)
+    return found
+
+
+def known() -> dict[str, tuple | None]:
+    """What lookup found so far, as plain values."""
+    return {code: (r.code, r.name, r.full_name, r.level, r.abolished_in) if r else None
+            for code, r in _FOUND.items() if isinstance(code, str)}
+
+
+def remember(found: dict[str, tuple | None]) -> None:
+    """Take what known() returned in another process that read the same table."""
+    for code, values in found.items():
+        _FOUND.setdefault(code, Region(*values) if values else None)
+
+
+def _lookup(code: str) -> Region | None:
     if not re.fullmatch(r"\d{6}", code or ""):
         return None
     parts = _parts(code)
