@@ -372,19 +372,21 @@ class RegistryGenerator(Generator):
     def _open_data(self, out: Output) -> dict[str, bytes]:
         """data/*; returns what each platform's line was made from (its view's inputs), which
         the next build compares to keep the lines of the platforms unchanged."""
-        opendata.write_lists(self.site, out, self._kept_platform_lines())
-        return {p.id: p.inputs for p in self.site.platforms if p.inputs}
+        made_from = {p.id: p.inputs for p in self.site.platforms if p.inputs}
+        opendata.write_lists(self.site, out, self._kept_platform_lines(made_from))
+        return made_from
 
-    def _kept_platform_lines(self) -> dict[str, str]:
+    def _kept_platform_lines(self, made_from: dict[str, bytes]) -> dict[str, str]:
         """The lines of the published data/platforms.json that a rebuild keeps: those of the
-        platforms whose view has the same inputs as when the line was made (views.platform_inputs
-        covers the whole view, from which its line is made: opendata.platform_record).  Empty in a
-        clean build, or when the published file is not the one the build cache recorded."""
+        platforms whose view has the same inputs (`made_from`) as when the line was made
+        (views.platform_inputs covers the whole view, from which its line is made:
+        opendata.platform_record).  Empty in a clean build, or when the published file is not
+        the one the build cache recorded."""
         cache, rel = self.cache, "data/platforms.json"
         entry = cache.published.get(rel)
         old = cache.old_stages.get("opendata")
-        made_from = old[2] if old and isinstance(old[2], dict) else None
-        if not made_from or entry is None or cache.previous_output is None:
+        before = old[2] if old and isinstance(old[2], dict) else None
+        if not before or entry is None or cache.previous_output is None:
             return {}
         try:
             data = buildcache.read_bytes(Path(cache.previous_output) / rel)
@@ -392,9 +394,8 @@ class RegistryGenerator(Generator):
             return {}
         if output_digest(data) != entry[0]:
             return {}
-        now = {p.id: p.inputs for p in self.site.platforms}
         return {pid: line for pid, line in opendata.previous_lines(data.decode("utf-8")).items()
-                if (inputs := now.get(pid)) and made_from.get(pid) == inputs}
+                if (inputs := made_from.get(pid)) and before.get(pid) == inputs}
 
     def _record_pages(self, batch: list[Job], glob: bytes, out: Output) -> tuple[dict, int]:
         """Key each page by what it shows; take it from the previous output when the key is the
