@@ -85,14 +85,16 @@ class Output:
         build trusts no record of what it holds)."""
         if self.previous is None:
             return False
+        if self.sizes is not None and self.sizes.get(rel) != len(data):
+            return False          # listed with another size (or not at all): no need to open it
         try:
             fd = os.open(self._previous_prefix + rel, os.O_RDONLY)
         except OSError:
             return False
         try:
-            if os.fstat(fd).st_size != len(data):
+            if self.sizes is None and os.fstat(fd).st_size != len(data):
                 return False
-            return os.read(fd, len(data) + 1) == data
+            return os.read(fd, len(data) + 1) == data     # one byte more: a longer file is not the same
         except OSError:
             return False
         finally:
