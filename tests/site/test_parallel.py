@@ -73,7 +73,17 @@ def test_a_build_collects_garbage_only_where_its_tasks_make_some():
         assert parallel.run_all([gc.isenabled, gc.isenabled], jobs=2) == [True, True]
         assert parallel.run_all([gc.isenabled, gc.isenabled], jobs=2, collect=False) == [False, False]
         assert not gc.isenabled()
+        frozen = gc.get_freeze_count()
+        views = [[i] for i in range(1000)]      # made while the build runs (lists: tracked): they live as long
+        parallel.settle()
+        assert gc.get_freeze_count() >= frozen + 1000
+        with parallel.long_lived():                     # a nested block (run_all's) hands nothing back
+            pass
+        assert gc.get_freeze_count() >= frozen + 1000 and not gc.isenabled()
     assert gc.isenabled() == was_on
+    assert gc.get_freeze_count() == 0 and views         # the outermost block handed everything back
+    parallel.settle()                                   # outside a block: freezes nothing
+    assert gc.get_freeze_count() == 0
 
 
 def test_markdown_rendered_ahead_on_all_cores_is_what_rendering_on_demand_gives(monkeypatch):
