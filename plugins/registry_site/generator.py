@@ -280,10 +280,18 @@ class RegistryGenerator(Generator):
             stage_results, record_results = results[:len(stages)], results[len(stages) + 1:]
             out.files.update(results[len(stages)][0])
         else:       # a rebuild: the stages whose key changed run beside the keying of the record pages
-            # (each stage is keyed by what it reads, never by the pages), then the site-wide pages
-            stages = [name for name in stage_work if not self._reuse_stage(out, name, stage_keys[name], extras)]
-            results = parallel.run_all([_captured(out, stage_work[n]) for n in stages] + record_tasks)
-            stage_results, record_results = results[:len(stages)], results[len(stages):]
+            # (each stage is keyed by what it reads, never by the pages), then the site-wide pages.
+            # The worker takes tasks from the front, this process from the back: the search index
+            # goes first and the open data last, so that the two longest tasks start at once
+            # (after one change: 0.25 and 0.14 s, against 0.01 s for keying 500 pages).
+            todo = [name for name in stage_work if not self._reuse_stage(out, name, stage_keys[name], extras)]
+            ahead = [name for name in todo if name.startswith("search:")]
+            behind = [name for name in todo if name not in ahead]
+            results = parallel.run_all([_captured(out, stage_work[n]) for n in ahead] + record_tasks
+                                       + [_captured(out, stage_work[n]) for n in reversed(behind)])
+            stages = ahead + behind
+            stage_results = results[:len(ahead)] + results[len(ahead) + len(record_tasks):][::-1]
+            record_results = results[len(ahead):len(ahead) + len(record_tasks)]
         keys: dict[str, bytes] = {}
         rendered = 0
         for files, (batch_keys, count) in record_results:
