@@ -56,7 +56,7 @@ def test_loading_on_two_cores_gives_the_records_lines_and_problems_of_one(platfo
     for folder, recs in _records(both).items():      # every line is where the file has it
         for rid, (shown, _data, _implicit, lines) in recs.items():
             file = both.files[f"{FOLDERS[folder][0]}:{rid}"]
-            assert lines == load_text(file.read_text("utf-8"), shown, Problems(), lines=True).lines, shown
+            assert lines == load_text(Path(file).read_text("utf-8"), shown, Problems(), lines=True).lines, shown
     rules = {p.rule for p in one.problems.items}
     assert {"yaml.tab", "yaml.duplicate-key", "yaml.not-mapping", "registry.id", "schema.type"} <= rules
 

@@ -159,7 +159,7 @@ def render(reg: Registry, owners: Owners, root: Path, *, flavour: str = "github"
             handles |= owners.of(reg.programmes[pid])
         if not handles:
             continue
-        rel = os.path.relpath(reg.files[key].resolve(), root)
+        rel = os.path.relpath(Path(reg.files[key]).resolve(), root)
         if rel.startswith(".."):
             raise OwnersError(f"{reg.files[key]} 不在 {root} 之下：CODEOWNERS 要放在仓库根目录。")
         kind = key.split(":", 1)[0]

@@ -48,9 +48,9 @@ class ParseCache:
             except Exception:    # missing, truncated, another version: parse everything
                 self.old, self.found_old = {}, {}
 
-    def read(self, path: Path) -> bytes:
-        data = self.preread.pop(str(path), None)
-        return path.read_bytes() if data is None else data
+    def read(self, path: str) -> bytes:
+        data = self.preread.pop(path, None)
+        return Path(path).read_bytes() if data is None else data
 
     def get(self, raw: bytes, shown: str, digest: bytes) -> tuple | None:
         """(Source, the file's own problems) when these bytes (`digest`: file_digest(raw)) were

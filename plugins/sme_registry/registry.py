@@ -20,7 +20,7 @@ from .problems import Problems
 from .records import FOLDERS, Form, HolidayYear, Notice, Platform, Programme, Publicity
 from .schemas import SchemaSet
 from .workdays import WorkdayCalendar
-from .yamlsource import ID_RE, Source, load_bytes, load_file, record_id
+from .yamlsource import ID_RE, Source, load_bytes, load_file
 
 _SCHEMAS: SchemaSet | None = None
 
@@ -45,7 +45,7 @@ class Registry:
     platforms: dict[str, Platform] = field(default_factory=dict)
     calendar_years: dict[str, HolidayYear] = field(default_factory=dict)
     problems: Problems = field(default_factory=Problems)
-    files: dict[str, Path] = field(default_factory=dict)   # "kind:id" -> file, for every record loaded
+    files: dict[str, str] = field(default_factory=dict)   # "kind:id" -> its file's path, for every record loaded
     # "kind:id" -> a digest of its file's bytes, from which the record is built (a site build keys
     # views by it: registry_site/views.py)
     digests: dict[str, bytes] = field(default_factory=dict)
@@ -147,20 +147,21 @@ def _load_layer(reg: Registry, root: Path, seen: set, cache=None) -> None:
         shown_dir = display_path(directory)   # relpath once per folder: it is slow per file
         # names sorted as strings (Path objects compare far slower), folders known from the listing
         for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-            if entry.name.startswith(".") or entry.is_dir():
+            name = entry.name
+            if name.startswith(".") or entry.is_dir():
                 continue
-            path = directory / entry.name
-            shown = os.path.join(shown_dir, entry.name)
-            if not path.name.endswith(".yaml"):
+            path = entry.path       # a string: a Path for each of ten thousand files cost more than loading them
+            shown = os.path.join(shown_dir, name)
+            if not name.endswith(".yaml"):
                 steps.append((shown, 0, "", "记录文件名要以 .yaml 结尾（不是 .yml 或其他）。", "registry.extension"))
                 continue
-            rid = record_id(path)
+            rid = name[:-len(".yaml")]
             if kind == "calendar":
                 if not (rid.isdigit() and len(rid) == 4):
                     steps.append((shown, 0, "", "节假日安排的文件名要是四位年份，例如 2027.yaml。", "registry.id"))
                     continue
             elif not ID_RE.match(rid):
-                steps.append((shown, 0, "", f"文件名“{path.name}”不是合法的编号：只能用小写英文字母、数字和“-”，3–80 个字符，"
+                steps.append((shown, 0, "", f"文件名“{name}”不是合法的编号：只能用小写英文字母、数字和“-”，3–80 个字符，"
                               "例如 xuchang-city.yaml。", "registry.id"))
                 continue
             if rid in table:
@@ -187,10 +188,10 @@ def _load_layer(reg: Registry, root: Path, seen: set, cache=None) -> None:
 PARALLEL_FROM = 2000
 
 
-def _load_files(files: list[tuple[str, Path, str]], cache=None) -> list[tuple]:
+def _load_files(files: list[tuple[str, str, str]], cache=None) -> list[tuple]:
     """(Source or None, passed the schema, the file's problems, a digest of its bytes) for each
     (kind, path, shown)."""
-    raw = [cache.read(path) if cache else path.read_bytes() for _, path, _ in files]
+    raw = [cache.read(path) if cache else Path(path).read_bytes() for _, path, _ in files]
     digests = [file_digest(data) for data in raw]
     parsed: list = [cache.get(raw[i], shown, digests[i]) if cache else None for i, (_, _, shown) in enumerate(files)]
     todo = [i for i, entry in enumerate(parsed) if entry is None]

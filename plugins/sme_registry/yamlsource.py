@@ -113,10 +113,6 @@ class Source:
         return lines.get((), 1)
 
 
-def record_id(path: Path) -> str:
-    return path.name[: -len(".yaml")] if path.name.endswith(".yaml") else path.stem
-
-
 def load_file(path: Path, problems: Problems, display: str | None = None) -> Source | None:
     """Load `path`; on any problem report it and return None (or a partial Source)."""
     return load_bytes(path.read_bytes(), problems, display or str(path))
