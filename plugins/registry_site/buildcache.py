@@ -16,9 +16,10 @@ A key is a content hash of everything the page or stage reads:
   - the global key: the theme (templates and static files), the plugin's code, lunr.js,
     the library versions, the settings the templates see, and the "as of" date;
   - a record page's own template arguments, pickled (the view models hold every value
-    the page shows: statuses, linked titles, dates); a platform's view stands in them as the
-    digest of what it is made from (views.platform_inputs: its file, its programmes' files,
-    the titles it links to, the date), any other view as the digest of its pickle;
+    the page shows: statuses, linked titles, dates); a platform's or a notice's view stands in
+    them as the digest of what it is made from (views.platform_inputs: its file, its programmes'
+    files, the titles it links to, the date; views.notice_inputs), any other view as the digest
+    of its pickle;
   - for the site-wide pages (home, lists of programmes and forms, site map): the keys of all
     record pages together, i.e. every view model of the build;
   - for a stage: what it reads (generator._stages): the search index and the open data, the
@@ -149,8 +150,8 @@ def _dumps(value) -> bytes:
 
 
 def view_digest(view) -> bytes:
-    """The digest of what the view is made from when it knows it (views.platform_inputs), else
-    of the view itself, pickled."""
+    """The digest of what the view is made from when it knows it (views.platform_inputs,
+    views.notice_inputs), else of the view itself, pickled."""
     if getattr(view, "inputs", b""):
         return view.inputs
     found = _DIGESTS.get(id(view))

@@ -254,6 +254,7 @@ class RegistryGenerator(Generator):
 
         self._form_files(out, glob)      # first: the pages state the files' sizes
         buildcache.share_views(views.SHARED)   # from here on the view models do not change
+        views.set_notice_inputs(site, self.registry, buildcache.view_digest)   # the form views are complete now
         try:
             self._output(out, glob, fresh)
         finally:

@@ -139,6 +139,7 @@ class NoticeView:
     index_number: str | None = None   # 索引号 (政府信息公开 metadata; None: the source does not print it)
     topic: str | None = None          # 主题分类
     published_on: dt.date | None = None  # 发布日期 (issued_on is 成文日期)
+    inputs: bytes = b""               # notice_inputs: what the view is made from, for the build cache
 
     @property
     def metadata(self) -> list[tuple[str, str, object]]:
@@ -533,6 +534,30 @@ def platform_inputs(p: PlatformView, reg: Registry, as_of: dt.date) -> bytes:
     notices += [(e.notice.id, e.notice.title) if e.notice else None for r in p.recognitions for e in r.events]
     parts = (own, as_of.toordinal(), programmes, notices, [(link.id, link.title) for link in p.publicity])
     return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).digest()
+
+
+def notice_inputs(n: NoticeView, reg: Registry, as_of: dt.date, attachments: list[bytes]) -> bytes:
+    """A digest of everything build_site makes a notice's view from (as platform_inputs is for a
+    platform), or b"" when its file's digest is unknown:
+      - the notice's own file (title, issuer, dates, deadlines, contact, basis, text) and the
+        "as of" date (days left, open or not);
+      - its programmes, as the view links them (id and name, in order);
+      - the digests of its attachments' views (`attachments`, buildcache.view_digest: a form's
+        view holds its file's size, which the build knows only once the form files are made, and
+        the notices that attach it).
+    tests/site/test_view_inputs.py checks, edit by edit, that a view never changes while this
+    digest stays the same."""
+    own = reg.digests.get(f"notice:{n.id}")
+    if own is None:
+        return b""
+    parts = (own, as_of.toordinal(), [(link.id, link.title) for link in n.programmes], attachments)
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).digest()
+
+
+def set_notice_inputs(site: Site, reg: Registry, digest) -> None:
+    """Every notice view's inputs, once its attachments' views are complete (`digest`: of a view)."""
+    for n in site.notices:
+        n.inputs = notice_inputs(n, reg, site.as_of, [digest(f) for f in n.attachments])
 
 
 def facets(platforms: list[PlatformView]) -> dict:

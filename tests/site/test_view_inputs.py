@@ -16,7 +16,7 @@ import pytest
 
 from sitekit import EXAMPLES, REGISTRY, day
 from sme_registry.registry import load_registry
-from registry_site.views import build_site
+from registry_site.views import build_site, set_notice_inputs
 
 AS_OF = day("2026-11-20")
 
@@ -86,3 +86,48 @@ def test_without_a_file_digest_the_view_is_pickled(workspace):
     reg = load_registry(workspace / "examples", as_of=AS_OF)
     reg.digests.clear()
     assert all(p.inputs == b"" for p in build_site(reg, AS_OF).platforms)
+
+
+# A notice's view is named the same way (views.notice_inputs), once the build knows its attachments'
+# views: each edit below must change the view of some notice, and its digest with it.
+NOTICE_EDITS = {
+    "a notice retitled": EDITS["a notice retitled"],
+    "a deadline moved": ("examples/notices/demo-henan-2026-call.yaml", "{on: 2026-11-27,", "{on: 2026-11-30,"),
+    "a programme renamed": EDITS["a programme renamed"],
+    "an attached form retitled": ("registry/forms/xuchang-recommendation-form.yaml", "title: 许昌市中小企业公共服务示范平台推荐表",
+                                  "title: 许昌市中小企业公共服务示范平台推荐表（修订）"),
+}
+
+
+def notice_views(ws: Path, as_of=AS_OF) -> dict[str, tuple[bytes, bytes]]:
+    """Notice id -> (its inputs digest, a digest of its view pickled without that digest)."""
+    reg = load_registry(ws / "examples", as_of=as_of)
+    assert not reg.problems.errors, reg.problems.errors
+    site = build_site(reg, as_of)
+    for f in site.forms:
+        f.file_size = len(f.title) * 100       # as the build sets it, from the form's file
+    set_notice_inputs(site, reg, lambda f: hashlib.blake2b(pickle.dumps(f, protocol=5)).digest())
+    out = {}
+    for n in site.notices:
+        inputs, n.inputs = n.inputs, b""
+        out[n.id] = (inputs, hashlib.blake2b(pickle.dumps(n, protocol=5)).digest())
+    return out
+
+
+@pytest.mark.parametrize("what", NOTICE_EDITS)
+def test_a_notice_view_changes_only_with_its_inputs_digest(workspace, what):
+    before = notice_views(workspace)
+    assert all(inputs for inputs, _ in before.values())
+    file, old, new = NOTICE_EDITS[what]
+    edit(workspace / file, old, new)
+    after = notice_views(workspace)
+    assert sorted(before) == sorted(after)
+    changed = [nid for nid in before if before[nid][1] != after[nid][1]]
+    assert changed, "the edit should change some notice's view"
+    assert [nid for nid in changed if before[nid][0] == after[nid][0]] == []
+    assert [nid for nid in before if nid not in changed and before[nid][0] != after[nid][0]] == []
+
+
+def test_a_new_day_changes_the_digest_of_every_notice_view(workspace):
+    before, after = notice_views(workspace), notice_views(workspace, day("2026-11-21"))
+    assert all(before[nid][0] != after[nid][0] for nid in before)
