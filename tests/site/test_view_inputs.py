@@ -1,8 +1,8 @@
-"""A platform's view is named in the build cache's keys by a digest of what it is made from
-(views.platform_inputs), not by pickling it.  That is only safe if the view never changes while
+"""A platform's or a notice's view is named in the build cache's keys by a digest of what it is
+made from (views.platform_inputs, views.notice_inputs), not by pickling it.  That is only safe if the view never changes while
 the digest stays the same: a page would then be taken from the previous output although it
 should say something else.  Each test edits the demo registry as staff would, builds the view
-models before and after, and compares every platform's view, pickled, with its digest.
+models before and after, and compares every view, pickled, with its digest.
 (tests/site/test_incremental.py checks the whole output of such rebuilds against clean builds.)
 """
 from __future__ import annotations
@@ -32,10 +32,19 @@ def views(ws: Path, as_of=AS_OF) -> dict[str, tuple[bytes, bytes]]:
     """Platform id -> (its inputs digest, a digest of its view pickled without that digest)."""
     reg = load_registry(ws / "examples", as_of=as_of)
     assert not reg.problems.errors, reg.problems.errors
+    return digests(build_site(reg, as_of).platforms)
+
+
+def pickled(view) -> bytes:
+    return hashlib.blake2b(pickle.dumps(view, protocol=5)).digest()
+
+
+def digests(views_: list) -> dict[str, tuple[bytes, bytes]]:
+    """Id -> (the view's inputs digest, a digest of the view pickled without that digest)."""
     out = {}
-    for p in build_site(reg, as_of).platforms:
-        inputs, p.inputs = p.inputs, b""
-        out[p.id] = (inputs, hashlib.blake2b(pickle.dumps(p, protocol=5)).digest())
+    for v in views_:
+        inputs, v.inputs = v.inputs, b""
+        out[v.id] = (inputs, pickled(v))
     return out
 
 
@@ -62,23 +71,19 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("what", EDITS)
-def test_a_view_changes_only_with_its_inputs_digest(workspace, what):
-    before = views(workspace)
+def edited_views_follow_their_digests(ws: Path, change: tuple, views_of) -> None:
+    """Make the edit `change`; some view must change, every view that changed must have a new
+    digest, and no other view may (or every page would be rendered again)."""
+    before = views_of(ws)
     assert all(inputs for inputs, _ in before.values())      # every view of the demo has its digest
-    file, old, new = EDITS[what]
-    edit(workspace / file, old, new)
-    after = views(workspace)
-    changed = [pid for pid in before if before[pid][1] != after[pid][1]]
-    assert changed, "the edit should change some platform's view"
-    assert [pid for pid in changed if before[pid][0] == after[pid][0]] == []
-    # and the digest does not change where nothing did (or every page would be rendered again)
-    assert [pid for pid in before if pid not in changed and before[pid][0] != after[pid][0]] == []
-
-
-def test_a_new_day_changes_the_digest_of_every_view(workspace):
-    before, after = views(workspace), views(workspace, day("2026-11-21"))
-    assert all(before[pid][0] != after[pid][0] for pid in before)
+    file, old, new = change
+    edit(ws / file, old, new)
+    after = views_of(ws)
+    assert sorted(before) == sorted(after)
+    changed = [rid for rid in before if before[rid][1] != after[rid][1]]
+    assert changed, "the edit should change some view"
+    assert [rid for rid in changed if before[rid][0] == after[rid][0]] == []
+    assert [rid for rid in before if rid not in changed and before[rid][0] != after[rid][0]] == []
 
 
 def test_without_a_file_digest_the_view_is_pickled(workspace):
@@ -106,28 +111,17 @@ def notice_views(ws: Path, as_of=AS_OF) -> dict[str, tuple[bytes, bytes]]:
     site = build_site(reg, as_of)
     for f in site.forms:
         f.file_size = len(f.title) * 100       # as the build sets it, from the form's file
-    set_notice_inputs(site, reg, lambda f: hashlib.blake2b(pickle.dumps(f, protocol=5)).digest())
-    out = {}
-    for n in site.notices:
-        inputs, n.inputs = n.inputs, b""
-        out[n.id] = (inputs, hashlib.blake2b(pickle.dumps(n, protocol=5)).digest())
-    return out
+    set_notice_inputs(site, reg, pickled)
+    return digests(site.notices)
 
 
-@pytest.mark.parametrize("what", NOTICE_EDITS)
-def test_a_notice_view_changes_only_with_its_inputs_digest(workspace, what):
-    before = notice_views(workspace)
-    assert all(inputs for inputs, _ in before.values())
-    file, old, new = NOTICE_EDITS[what]
-    edit(workspace / file, old, new)
-    after = notice_views(workspace)
-    assert sorted(before) == sorted(after)
-    changed = [nid for nid in before if before[nid][1] != after[nid][1]]
-    assert changed, "the edit should change some notice's view"
-    assert [nid for nid in changed if before[nid][0] == after[nid][0]] == []
-    assert [nid for nid in before if nid not in changed and before[nid][0] != after[nid][0]] == []
+@pytest.mark.parametrize("views_of, change", [(views, EDITS[w]) for w in EDITS] + [(notice_views, NOTICE_EDITS[w]) for w in NOTICE_EDITS],
+                         ids=[f"platform: {w}" for w in EDITS] + [f"notice: {w}" for w in NOTICE_EDITS])
+def test_a_view_changes_only_with_its_inputs_digest(workspace, views_of, change):
+    edited_views_follow_their_digests(workspace, change, views_of)
 
 
-def test_a_new_day_changes_the_digest_of_every_notice_view(workspace):
-    before, after = notice_views(workspace), notice_views(workspace, day("2026-11-21"))
-    assert all(before[nid][0] != after[nid][0] for nid in before)
+@pytest.mark.parametrize("views_of", [views, notice_views], ids=["platform", "notice"])
+def test_a_new_day_changes_the_digest_of_every_view(workspace, views_of):
+    before, after = views_of(workspace), views_of(workspace, day("2026-11-21"))
+    assert all(before[rid][0] != after[rid][0] for rid in before)
