@@ -1,8 +1,9 @@
 """A platform's or a notice's view is named in the build cache's keys by a digest of what it is
-made from (views.platform_inputs, views.notice_inputs), not by pickling it.  That is only safe if the view never changes while
-the digest stays the same: a page would then be taken from the previous output although it
-should say something else.  Each test edits the demo registry as staff would, builds the view
-models before and after, and compares every view, pickled, with its digest.
+made from (views.platform_inputs, views.notice_inputs), not by pickling it.  That is only safe
+if the view never changes while the digest stays the same: a page would then be taken from the
+previous output although it should say something else.  Each test edits the demo registry as
+staff would, builds the view models before and after, and compares every view, pickled, with
+its digest.
 (tests/site/test_incremental.py checks the whole output of such rebuilds against clean builds.)
 """
 from __future__ import annotations
