@@ -75,7 +75,7 @@ def _unique(values) -> list:
 
 @pass_context
 def platform_row(context, p, programme=None) -> Markup:
-    """A row of a platform table (macros.html platform_table): 20,000 rows a build at 10,000
+    """A row of a platform table (lists.html platform_table): 20,000 rows a build at 10,000
     platforms, which as template code (a selectattr, two maps, two uniques a row) made the list
     pages take 60 % longer to render.  `programme`: on a programme's page, that programme's
     title is shown (not the platform's headline).  The data attributes drive the list filters
