@@ -7,8 +7,9 @@
 Written with the `icalendar` package (properties, escaping, CRLF).  Its content lines are folded
 here (`fold`), to exactly the octets icalendar folds them to: 75 octets at most, never inside a
 Chinese character nor after a lone backslash; icalendar weighs the line one character at a time,
-which was a third of the calendars' time in a clean build (tests/site/test_calendar_fold.py).  All-day events use DATE values, so no time zone is involved; DTEND is exclusive
-(the day after the last day), as RFC 5545 3.6.1 says for all-day events.
+which was a third of the calendars' time in a clean build (tests/site/test_calendar_fold.py).
+All-day events use DATE values, so no time zone is involved; DTEND is exclusive (the day after
+the last day), as RFC 5545 3.6.1 says for all-day events.
 
 Reproducible, like every file of the build (no clock is read):
   UID      derived from the record's permanent URL and the deadline's place in the record,
