@@ -37,11 +37,15 @@ them and updates the counts.  With the same shard count and common tokens, a sha
 only when one of those records' rows in it differs (from the rows kept, merged with the new ones in
 ref order); its other rows are the same texts at the same refs, cut by the same code, so every
 other shard's file is taken from the previous output as it is (or, gone from there, built again
-from its kept input).  Otherwise, or when many records
-changed (a record added early in the order shifts every ref after it, and most shards change
-anyway), the type is built afresh.  Nothing else goes into a shard: the fields, boosts, tokeniser
-and lunr's version are code, and OpenCC's table comes with a library version, both in the build
-cache's global key (a new one drops the cache).  tests/search/test_index.py and
+from its kept input).  Otherwise, or when many records changed (a record added early in the order
+shifts every ref after it, and most shards change anyway), the type is built afresh.
+A record's document is not even made when its view has the inputs (views.platform_inputs,
+notice_inputs) of the view at its ref last time: it keeps its digest, and a file of entries whose
+records all kept theirs is taken from the previous output (after one change, making ten thousand
+documents again was half of the index's time).
+Nothing else goes into a shard: the fields, boosts, tokeniser and lunr's version are code, and
+OpenCC's table comes with a library version, both in the build cache's global key (a new one drops
+the cache).  tests/search/test_index.py and
 tests/site/test_incremental.py compare patched and fresh builds byte for byte.
 
 lunr.py serialises the search pipeline's labels only; both pipelines here are empty
@@ -92,59 +96,88 @@ class Doc:
     entry: dict                # what a result shows
 
 
-def _platform_docs(site: Site) -> list[Doc]:
-    docs = []
-    for p in sorted(site.platforms, key=lambda p: (p.region.code, p.name, p.id)):
-        h = p.headline
-        badge = ({"st": h.status, "f": str(h.valid_from), "u": str(h.valid_until or ""), "e": str(h.ended_on or "")}
-                 if h else {"st": "candidate"})
-        text = markdown_safe.plain("-", 10**6, html=p.summary_html) if p.summary_html else ""
-        docs.append(Doc(
-            {"n": p.name, "o": p.operator["name"], "c": p.operator["credit_code"] or "",
-             "r": p.region.full_name, "f": " ".join(p.function_labels), "s": text},
-            {"u": p.url, "t": p.name, "m": f"{p.operator['name']} · {p.region.full_name}", "b": badge,
-             "p": sorted({r.programme.id for r in p.recognitions}), "x": text[:200]}))
-    return docs
+def _platform_doc(p) -> Doc:
+    h = p.headline
+    badge = ({"st": h.status, "f": str(h.valid_from), "u": str(h.valid_until or ""), "e": str(h.ended_on or "")}
+             if h else {"st": "candidate"})
+    text = markdown_safe.plain("-", 10**6, html=p.summary_html) if p.summary_html else ""
+    return Doc({"n": p.name, "o": p.operator["name"], "c": p.operator["credit_code"] or "",
+                "r": p.region.full_name, "f": " ".join(p.function_labels), "s": text},
+               {"u": p.url, "t": p.name, "m": f"{p.operator['name']} · {p.region.full_name}", "b": badge,
+                "p": sorted({r.programme.id for r in p.recognitions}), "x": text[:200]})
 
 
-def _notice_docs(site: Site) -> list[Doc]:
-    docs = []
-    for n in site.notices:
-        text = markdown_safe.plain("-", 10**7, html=n.body_html) if n.body_html else ""
-        meta = " · ".join(x for x in (n.kind_label, n.issuer, n.doc_number or "", str(n.issued_on)) if x)
-        docs.append(Doc({"n": n.title, "d": n.doc_number or "", "i": n.issuer, "b": text},
-                        {"u": n.url, "t": n.title, "m": meta, "p": [p.id for p in n.programmes],
-                         "x": text[:BODY_LIMIT]}))
-    return docs
+def _notice_doc(n) -> Doc:
+    text = markdown_safe.plain("-", 10**7, html=n.body_html) if n.body_html else ""
+    meta = " · ".join(x for x in (n.kind_label, n.issuer, n.doc_number or "", str(n.issued_on)) if x)
+    return Doc({"n": n.title, "d": n.doc_number or "", "i": n.issuer, "b": text},
+               {"u": n.url, "t": n.title, "m": meta, "p": [p.id for p in n.programmes], "x": text[:BODY_LIMIT]})
 
 
-def _publicity_docs(site: Site) -> list[Doc]:
-    docs = []
-    for p in site.publicity:
-        names = "、".join(e.name for e in p.entries)
-        docs.append(Doc({"n": p.title, "p": p.programme.title, "e": names},
-                        {"u": p.url, "t": p.title, "m": f"{p.programme.title} · {p.starts_on} 至 {p.ends_on}",
-                         "b": {"st": p.status, "f": str(p.starts_on), "u": str(p.ends_on)},
-                         "p": [p.programme.id], "x": names[:200]}))
-    return docs
+def _publicity_doc(p) -> Doc:
+    names = "、".join(e.name for e in p.entries)
+    return Doc({"n": p.title, "p": p.programme.title, "e": names},
+               {"u": p.url, "t": p.title, "m": f"{p.programme.title} · {p.starts_on} 至 {p.ends_on}",
+                "b": {"st": p.status, "f": str(p.starts_on), "u": str(p.ends_on)},
+                "p": [p.programme.id], "x": names[:200]})
 
 
-def _form_docs(site: Site) -> list[Doc]:
-    docs = []
-    for f in site.forms:
-        prog = f.programme.title if f.programme else ""
-        meta = " · ".join(x for x in (prog, f.format_label, "" if f.published else "未公布") if x)
-        docs.append(Doc({"n": f.title, "p": prog, "a": f.source_name},
-                        {"u": f.url, "t": f.title, "m": meta, "p": [f.programme.id] if f.programme else [],
-                         "x": f.source_name}))
-    return docs
+def _form_doc(f) -> Doc:
+    prog = f.programme.title if f.programme else ""
+    meta = " · ".join(x for x in (prog, f.format_label, "" if f.published else "未公布") if x)
+    return Doc({"n": f.title, "p": prog, "a": f.source_name},
+               {"u": f.url, "t": f.title, "m": meta, "p": [f.programme.id] if f.programme else [],
+                "x": f.source_name})
 
 
-DOCS = {"platform": _platform_docs, "notice": _notice_docs, "publicity": _publicity_docs, "form": _form_docs}
-# The views each type's documents are made from, and nothing else: a build keys a type's index by
-# them (generator._stages), so that it knows whether to build the documents at all.
-SOURCES = {"platform": lambda site: site.platforms, "notice": lambda site: site.notices,
-           "publicity": lambda site: site.publicity, "form": lambda site: site.forms}
+# The views each type's documents are made from, in ref order (platforms by place, so that the
+# results of one query share a few chunks), and nothing else: a build keys a type's index by them
+# (generator._stages), so that it knows whether to build the documents at all.
+SOURCES = {"platform": lambda site: sorted(site.platforms, key=lambda p: (p.region.code, p.name, p.id)),
+           "notice": lambda site: site.notices, "publicity": lambda site: site.publicity,
+           "form": lambda site: site.forms}
+DOC = {"platform": _platform_doc, "notice": _notice_doc, "publicity": _publicity_doc, "form": _form_doc}
+DOCS = {kind: (lambda site, kind=kind: [DOC[kind](v) for v in SOURCES[kind](site)]) for kind in DOC}
+
+
+class _Docs:
+    """The documents of `views`, each made when first read: a rebuild reads only those of the
+    records whose view changed (_unchanged_refs)."""
+
+    def __init__(self, views: list, make):
+        self.views, self.make, self.made = views, make, {}
+
+    def __len__(self) -> int:
+        return len(self.views)
+
+    def __getitem__(self, ref: int) -> Doc:
+        doc = self.made.get(ref)
+        if doc is None:
+            doc = self.made[ref] = self.make(self.views[ref])
+        return doc
+
+    def __iter__(self):
+        return (self[ref] for ref in range(len(self.views)))
+
+
+INPUTS_SIZE = 20     # views.platform_inputs and notice_inputs: blake2b, 20 bytes
+
+
+def _view_inputs(views: list) -> bytes:
+    """Per record, in ref order, what its view is made from (views.platform_inputs,
+    notice_inputs); zeros for a view that does not know it (a type without them, or a file whose
+    digest is unknown), which never counts as unchanged."""
+    blank = bytes(INPUTS_SIZE)
+    return b"".join(i if len(i := getattr(v, "inputs", b"") or b"") == INPUTS_SIZE else blank for v in views)
+
+
+def _unchanged_refs(now: bytes, before: bytes | None) -> list[bool]:
+    """For each ref, whether the record there has a view made from the same inputs as the one there
+    in the previous build: its document is then the same (views.py makes a view from its inputs
+    alone; the documents are made from the view), and so are its digest and its entry."""
+    blank, n = bytes(INPUTS_SIZE), INPUTS_SIZE
+    before = before or b""
+    return [before[n * r:n * r + n] == now[n * r:n * r + n] != blank for r in range(len(now) // n)]
 
 
 def shard_count(pairs: int) -> int:
@@ -226,10 +259,12 @@ def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: i
                      present, {t: len(refs) for t, refs in holders.items()} if keep else {}, inputs)
 
 
-def _digests(docs: list[Doc], keys: list[str]) -> bytes:
-    """Per record, 16 bytes: a digest of the texts it is indexed from."""
-    return b"".join(hashlib.blake2b(pickle.dumps([d.fields[k] for k in keys], protocol=5), digest_size=16).digest()
-                    for d in docs)
+def _digests(docs: list[Doc], keys: list[str], unchanged: list[bool] | None = None, before: bytes = b"") -> bytes:
+    """Per record, 16 bytes: a digest of the texts it is indexed from (`before`'s, the previous
+    build's, for a record `unchanged` since: _unchanged_refs)."""
+    return b"".join(before[16 * r:16 * r + 16] if unchanged and unchanged[r] else
+                    hashlib.blake2b(pickle.dumps([docs[r].fields[k] for k in keys], protocol=5), digest_size=16).digest()
+                    for r in range(len(docs)))
 
 
 # A shard's input (ShardedBuilder's frequencies) kept as one string, a line per record in ref order:
@@ -380,10 +415,20 @@ def write_type(site: Site, kind: str, out, common_min: int | None = None, table:
     `previous` (a list, of Nones in a first build): the "state" of each part's entry from the
     previous build into the same `out`; the entry then has a "state" too, for the next build: every
     part's shards (their characters and `_encode`d inputs), and in part 0's, what every part reads
-    (the records' digests, the token counts, the bitmaps).  See "Rebuilds" in the module docstring."""
+    (the records' digests, the token counts, the bitmaps, the inputs of their views).  See
+    "Rebuilds" in the module docstring."""
     table = t2s_table() if table is None else table
-    docs = DOCS[kind](site) if docs is None else docs
     fields = FIELDS[kind]
+    # In a rebuild, the records whose view has the inputs of the one at their ref last time keep
+    # their digest and their entry: their documents are not even made (_Docs).
+    unchanged, view_inputs, shared = None, b"", (previous[0] if previous else None) or {}
+    if docs is None:
+        views = SOURCES[kind](site)
+        docs = _Docs(views, DOC[kind])
+        if previous is not None:
+            view_inputs = _view_inputs(views)
+            if "inputs" in shared:
+                unchanged = _unchanged_refs(view_inputs, shared["inputs"])
     common_min = COMMON_MIN_DOCS if common_min is None else common_min
     chars: dict[int, str] = {}        # shard -> the characters of its terms
     written = []
@@ -399,7 +444,8 @@ def write_type(site: Site, kind: str, out, common_min: int | None = None, table:
         written.append(f"search/{kind}/s{k}.json")
         return True
 
-    digests = _digests(docs, [key for key, _, _ in fields]) if previous is not None else b""
+    digests = _digests(docs, [key for key, _, _ in fields], unchanged, shared.get("digests", b"")) \
+        if previous is not None else b""
     index = None
     with collector_paused():
         if previous and all(previous) and docs:
@@ -411,8 +457,14 @@ def write_type(site: Site, kind: str, out, common_min: int | None = None, table:
     if part[0] == 0:   # the bitmaps and the entries: once, by the first part
         for i, (token, bits) in enumerate(index.common):
             written.append(emit(out, f"search/{kind}/c{i}.json", _dump({"t": token, "b": base64.b64encode(bits).decode()})))
+        count_before = len(shared.get("inputs", b"")) // INPUTS_SIZE
         for c in range(0, len(docs), chunk):
-            written.append(emit(out, f"search/{kind}/d{c // chunk}.json", _dump([d.entry for d in docs[c:c + chunk]])))
+            rel, end = f"search/{kind}/d{c // chunk}.json", min(c + chunk, len(docs))
+            # the same entries at the same refs as the previous build's chunk, which ended there too
+            if unchanged and min(c + chunk, count_before) == end and all(unchanged[c:end]) and _keep_file(out, rel):
+                written.append(rel)
+            else:
+                written.append(emit(out, rel, _dump([docs[r].entry for r in range(c, end)])))
     entry = {"label": TYPE_LABELS[kind], "docs": len(docs), "chunk": chunk, "shards": index.shards,
              "present": index.present, "common": [t for t, _ in index.common],
              "fields": {k: label for k, _, label in fields}, "files": written,
@@ -420,9 +472,9 @@ def write_type(site: Site, kind: str, out, common_min: int | None = None, table:
     if previous is not None:
         state = entry["state"] = {"of": hashlib.blake2b(digests).digest(), "n": index.shards,
                                   "shards": {k: (chars[k], index.inputs[k]) for k in index.present}}
-        if part[0] == 0:      # what every part reads: the records' digests, token counts, bitmaps
+        if part[0] == 0:      # what every part reads: the records' digests, token counts, bitmaps, views' inputs
             state.update(keys=[key for key, _, _ in fields], digests=digests, counts=index.counts,
-                         bits=dict(index.common))
+                         bits=dict(index.common), inputs=view_inputs)
     return entry
 
 

@@ -81,6 +81,7 @@ def test_a_rebuild_writes_only_the_search_shards_a_change_touches(workspace, mon
     from sme_registry import parallel
     monkeypatch.setattr(search_index, "TOKENS_PER_SHARD", 10)
     monkeypatch.setattr(search_index, "COMMON_MIN_DOCS", 8)
+    monkeypatch.setattr(search_index, "CHUNK", 4)
     monkeypatch.setattr(generator, "SPLIT_SEARCH_AT", 1)
     monkeypatch.setattr(generator, "CORES_PER_SEARCH_PART", 1)
     monkeypatch.setattr(parallel, "workers", lambda: 3)
@@ -90,13 +91,18 @@ def test_a_rebuild_writes_only_the_search_shards_a_change_touches(workspace, mon
     ws, out = workspace, workspace / "output"
     assert build_into(ws / "examples", out, AS_OF) == 0
     shards = lambda: [f for f in written if f.startswith("search/platform/s")]
+    entries = lambda: [f for f in written if f.startswith("search/platform/d")]    # result entries, 4 a file
     manifest = lambda: json.loads((out / "search/manifest.json").read_text("utf-8"))["types"]["platform"]
     assert len(shards()) == len(manifest()["present"]) > 16 and manifest()["common"]
+    chunks = len(entries())
+    assert chunks == -(-manifest()["docs"] // 4) > 6
 
     written.clear()
     edit(ws / "examples" / PLATFORM, "南阳宛城中小企业信息服务平台", "南阳宛城区中小企业数字化服务平台")
     assert build_into(ws / "examples", out, AS_OF) == 0
     assert 0 < len(shards()) < len(manifest()["present"]) / 2
+    # the entries of the platforms whose view is unchanged, at the same place, are not written again
+    assert 0 < len(entries()) < chunks / 2
     same_as_clean(ws, out)
 
     written.clear()       # a platform removed: the refs of the records after it shift
@@ -105,10 +111,12 @@ def test_a_rebuild_writes_only_the_search_shards_a_change_touches(workspace, mon
     assert 0 < len(shards())
     same_as_clean(ws, out)
 
-    written.clear()       # a shard deleted from the output by hand is built again, alone
+    written.clear()       # a shard and a file of entries deleted from the output by hand are written again, alone
     (out / f"search/platform/s{manifest()['present'][-1]}.json").unlink()
+    (out / "search/platform/d1.json").unlink()
     assert build_into(ws / "examples", out, AS_OF) == 0
     assert shards() == [f"search/platform/s{manifest()['present'][-1]}.json"]
+    assert entries() == ["search/platform/d1.json"]
     same_as_clean(ws, out)
 
 
