@@ -205,7 +205,6 @@ def _publish(reg, output: Path, as_of: dt.date, settings_file: Path, fixed: dict
         return 1
     if reg.problems.errors:
         return refuse()
-    reg.release_sources()
     parallel.settle()
 
     output.parent.mkdir(parents=True, exist_ok=True)
