@@ -385,33 +385,37 @@ class RegistryGenerator(Generator):
                   "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
         return work, {name: buildcache.key(glob, name, inputs[name]) for name in work}, search_stages
 
-    def _open_data(self, out: Output) -> dict[str, bytes]:
-        """data/*; returns what each platform's line was made from (its view's inputs), which
-        the next build compares to keep the lines of the platforms unchanged."""
-        made_from = {p.id: p.inputs for p in self.site.platforms if p.inputs}
-        opendata.write_lists(self.site, out, self._kept_platform_lines(made_from))
+    def _open_data(self, out: Output) -> dict[str, dict[str, bytes]]:
+        """data/*; returns what each platform's and notice's line was made from (its view's
+        inputs), which the next build compares to keep the lines of the records unchanged."""
+        made_from = {"platforms": {p.id: p.inputs for p in self.site.platforms if p.inputs},
+                     "notices": {n.id: n.inputs for n in self.site.notices if n.inputs}}
+        opendata.write_lists(self.site, out, self._kept_lines(made_from))
         return made_from
 
-    def _kept_platform_lines(self, made_from: dict[str, bytes]) -> dict[str, str]:
-        """The lines of the published data/platforms.json that a rebuild keeps: those of the
-        platforms whose view has the same inputs (`made_from`) as when the line was made
-        (views.platform_inputs covers the whole view, from which its line is made:
-        opendata.platform_record).  Empty in a clean build, or when the published file is not
-        the one the build cache recorded."""
-        cache, rel = self.cache, "data/platforms.json"
-        entry = cache.published.get(rel)
+    def _kept_lines(self, made_from: dict[str, dict[str, bytes]]) -> dict[str, dict[str, str]]:
+        """The lines of the published data files (opendata.KEPT_LINES) that a rebuild keeps: those
+        of the records whose view has the same inputs (`made_from`) as when the line was made
+        (views.platform_inputs and notice_inputs cover the whole view, from which its line is
+        made: opendata.platform_record, notice_record, platforms_csv).  None of a file in a clean
+        build, or when the published file is not the one the build cache recorded."""
+        cache, kept = self.cache, {}
         old = cache.old_stages.get("opendata")
         before = old[2] if old and isinstance(old[2], dict) else None
-        if not before or entry is None or cache.previous_output is None:
+        if not before or cache.previous_output is None:
             return {}
-        try:
-            data = buildcache.read_bytes(Path(cache.previous_output) / rel)
-        except OSError:
-            return {}
-        if output_digest(data) != entry[0]:
-            return {}
-        return {pid: line for pid, line in opendata.previous_lines(data.decode("utf-8")).items()
-                if (inputs := made_from.get(pid)) and before.get(pid) == inputs}
+        for rel, (kind, lines_of) in opendata.KEPT_LINES.items():
+            entry, was = cache.published.get(rel), before.get(kind, {})
+            try:
+                data = buildcache.read_bytes(Path(cache.previous_output) / rel) if entry else b""
+            except OSError:
+                continue
+            if entry is None or output_digest(data) != entry[0]:
+                continue
+            now = made_from[kind]
+            kept[rel] = {rid: line for rid, line in lines_of(data.decode("utf-8")).items()
+                         if (inputs := now.get(rid)) and was.get(rid) == inputs}
+        return kept
 
     def _record_pages(self, batch: list[Job], glob: bytes, out: Output) -> tuple[dict, int]:
         """Key each page by what it shows; take it from the previous output when the key is the

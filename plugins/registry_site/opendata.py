@@ -98,8 +98,8 @@ def dumps_lines(records: list[dict]) -> str:
 
 
 def previous_lines(text: str) -> dict[str, str]:
-    """A platforms.json as write_lists wrote it: each platform's id -> its line.  (A line never
-    holds a newline: json.dumps escapes them; ids are [a-z0-9-], schema common.schema.json.)"""
+    """A platforms.json or notices.json as write_lists wrote it: each record's id -> its line.  (A
+    line never holds a newline: json.dumps escapes them; ids are [a-z0-9-], schema common.schema.json.)"""
     found = {}
     for line in text.split("\n")[1:-2]:
         line = line.removesuffix(",")
@@ -108,11 +108,27 @@ def previous_lines(text: str) -> dict[str, str]:
     return found
 
 
-def platforms_csv(platforms: list[PlatformView]) -> str:
+def previous_rows(text: str) -> dict[str, str]:
+    """A platforms.csv as platforms_csv wrote it: each platform's id -> its row, "\\r\\n" included.
+    Empty when a field holds a line break: the rows could not be told apart by their ends (the
+    piece cut inside a quoted field has an odd number of quotes)."""
+    rows = text.removeprefix("\ufeff").split("\r\n")[1:-1]
+    if any(row.count('"') % 2 for row in rows):
+        return {}
+    return {row[:row.index(",")]: row + "\r\n" for row in rows if "," in row}
+
+
+def platforms_csv(platforms: list[PlatformView], kept: dict[str, str] | None = None) -> str:
+    """`kept`: a previous build's row of each platform whose view is unchanged (previous_rows)."""
+    kept = kept or {}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CSV_HEADER)
     for p in platforms:
+        row = kept.get(p.id)
+        if row is not None:
+            buf.write(row)
+            continue
         h = p.headline
         w.writerow([p.id, p.name, p.operator["name"], p.operator["credit_code"] or "", p.region.code,
                     p.region.full_name, p.category_label, "、".join(p.function_labels), p.status_label,
@@ -157,14 +173,22 @@ def pretty(value, pad: str = "") -> str:
     return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + pad)   # anything else, as json does
 
 
-def write_lists(site: Site, out: Path, kept: dict[str, str] | None = None) -> list[str]:
-    """data/: every platform, notice and publicity list in one file each.  `kept`: a previous
-    build's line of each platform whose view is unchanged (a rebuild makes only the others')."""
+# The files of data/ whose lines a rebuild may keep (write_lists' `kept`): the views their lines
+# are made from, and how a published file is cut into lines by record id.
+KEPT_LINES = {"data/platforms.json": ("platforms", previous_lines), "data/platforms.csv": ("platforms", previous_rows),
+              "data/notices.json": ("notices", previous_lines)}
+
+
+def write_lists(site: Site, out: Path, kept: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """data/: every platform, notice and publicity list in one file each.  `kept`: for a file of
+    KEPT_LINES, a previous build's line of each record whose view is unchanged (a rebuild makes
+    only the others')."""
     kept = kept or {}
+    platforms, notices = kept.get("data/platforms.json", {}), kept.get("data/notices.json", {})
     return [
-        write(out, "data/platforms.json", _join([kept.get(p.id) or _line(platform_record(p)) for p in site.platforms])),
-        write(out, "data/platforms.csv", platforms_csv(site.platforms)),
-        write(out, "data/notices.json", dumps_lines([notice_record(n) for n in site.notices])),
+        write(out, "data/platforms.json", _join([platforms.get(p.id) or _line(platform_record(p)) for p in site.platforms])),
+        write(out, "data/platforms.csv", platforms_csv(site.platforms, kept.get("data/platforms.csv"))),
+        write(out, "data/notices.json", _join([notices.get(n.id) or _line(notice_record(n)) for n in site.notices])),
         write(out, "data/publicity.json", dumps_lines([publicity_record(p) for p in site.publicity])),
     ]
 

@@ -155,9 +155,12 @@ def test_a_damaged_cache_or_output_only_costs_time(workspace):
     (out / "search/manifest.json").unlink()
     assert build_into(ws / "examples", out, AS_OF) == 0
     same_as_clean(ws, out)
-    # a rebuild keeps the published open data lines of the platforms that did not change, but
-    # never from a list edited by hand
+    # a rebuild keeps the published open data lines of the platforms and notices that did not
+    # change, but never from a list edited by hand
     edit(out / "data/platforms.json", "苏州虎丘工业设计公共服务平台", "苏州虎丘工业设计公共服务平台（手工改）")
+    edit(out / "data/notices.json", "关于组织开展全省中小企业公共服务星级平台复评工作的通知", "（手工改）")
+    csv = out / "data/platforms.csv"
+    csv.write_bytes(csv.read_bytes().replace("苏州虎丘工业设计公共服务平台".encode(), "苏州虎丘工业设计公共服务平台（手工改）".encode()))
     edit(ws / "examples" / PLATFORM, "南阳宛城中小企业信息服务平台", "南阳宛城区中小企业数字化服务平台")
     assert build_into(ws / "examples", out, AS_OF) == 0
     same_as_clean(ws, out)

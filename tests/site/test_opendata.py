@@ -210,3 +210,28 @@ def test_data_page_documents_every_field(demo):
     main = demo.main("/data/")
     hrefs = {a["href"].rsplit("/", 1)[-1] for a in main.find_all("a", href=True)}
     assert {"platforms.json", "platforms.csv", "notices.json", "publicity.json", "atom.xml"} <= hrefs
+
+
+def test_a_rebuild_takes_the_lines_it_keeps_from_the_published_lists(demo):
+    """A rebuild keeps the published line of each platform and notice whose view is unchanged
+    (opendata.KEPT_LINES): cut by record id, those lines put back together are the file."""
+    import dataclasses
+    import datetime as dt
+
+    from registry_site.views import build_site
+
+    for rel in ("/data/platforms.json", "/data/notices.json"):
+        text = demo.file(rel).read_text("utf-8")
+        lines = opendata.previous_lines(text)
+        assert list(lines) == [r["id"] for r in demo.json(rel)] and lines
+        assert opendata._join(list(lines.values())) == text
+    as_of = dt.date(2024, 11, 20)
+    site = build_site(load_registry(EXAMPLES, as_of=as_of), as_of)
+    text = opendata.platforms_csv(site.platforms)
+    assert demo.file("/data/platforms.csv").read_bytes().decode("utf-8") == text
+    rows = opendata.previous_rows(text)
+    assert list(rows) == [p.id for p in site.platforms]
+    assert opendata.platforms_csv(site.platforms, rows) == text
+    # a field holding a line break is quoted across two lines: no row is taken from such a file
+    broken = [dataclasses.replace(site.platforms[0], name="第一行\r\n第二行")] + site.platforms[1:]
+    assert opendata.previous_rows(opendata.platforms_csv(broken)) == {}
