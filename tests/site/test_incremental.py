@@ -86,6 +86,7 @@ def test_a_rebuild_writes_only_the_search_shards_a_change_touches(workspace, mon
     monkeypatch.setattr(generator, "CORES_PER_SEARCH_PART", 1)
     monkeypatch.setattr(parallel, "workers", lambda: 3)
     monkeypatch.setattr(parallel, "run_all", lambda tasks, jobs=None, collect=True: [task() for task in tasks])
+    monkeypatch.setattr(parallel, "_FORK", None)       # and a rebuild's stages too (parallel.Background)
     written, emit = [], search_index.emit
     monkeypatch.setattr(search_index, "emit", lambda out, rel, data: written.append(rel) or emit(out, rel, data))
     ws, out = workspace, workspace / "output"
@@ -138,6 +139,25 @@ def test_a_failed_build_keeps_the_output_and_its_cache_in_step(workspace):
     assert build_into(ws / "examples", out, AS_OF) == 1
     assert snapshot(out) == before
     record.write_text(good.replace("南阳示例信息技术有限公司", "南阳示例数字科技有限公司"), "utf-8")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    same_as_clean(ws, out)
+
+
+def test_a_stage_failing_in_a_rebuild_publishes_nothing(workspace, monkeypatch):
+    """A rebuild's stages (search index, open data) run in a child beside the pages
+    (generator._output): an error there fails the build as an error in a page does."""
+    from registry_site import opendata
+    ws, out = workspace, workspace / "output"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    before = snapshot(out)
+    edit(ws / "examples" / PLATFORM, "南阳宛城中小企业信息服务平台", "南阳宛城区中小企业数字化服务平台")
+
+    def broken(*args, **kwargs):
+        raise OSError("磁盘已满")
+    with monkeypatch.context() as m:
+        m.setattr(opendata, "write_lists", broken)
+        assert build_into(ws / "examples", out, AS_OF) == 1
+    assert snapshot(out) == before
     assert build_into(ws / "examples", out, AS_OF) == 0
     same_as_clean(ws, out)
 
