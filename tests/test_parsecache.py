@@ -157,3 +157,47 @@ def test_what_the_rules_found_in_a_record_is_remembered_until_its_files_change(t
     cache = ParseCache(store)
     assert {rule for found in cache.found_old.values() for rule in found} == {"regions", "credit_codes", "criteria", "personal_data"}
     assert load()[1] == []
+
+
+def test_files_known_by_their_digest_are_found_without_reading_them(tmp_path, monkeypatch):
+    """A site build hashes the record files for its inputs key (buildcache.inputs_key) and hands
+    their digests to the parse cache (`known`): those found in it are not read again, yet their
+    records, problems and lines are a fresh load's.  A file edited after it was hashed is parsed
+    as it is now, and the cache says so (the build then records no inputs key)."""
+    from sme_registry.parsecache import file_digest
+    shutil.copytree(REPO / "registry", tmp_path / "registry")
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    root = tmp_path / "examples"
+    record = root / "platforms" / "demo-ha-wancheng-info.yaml"
+    # a problem the rules find (not the file itself), which names the line of the field
+    record.write_text(record.read_text("utf-8").replace('region: "411302"', 'region: "999999"'), "utf-8")
+    store = tmp_path / "parse.pickle"
+    first = ParseCache(store)
+    load_registry(root, as_of=AS_OF, parse_cache=first)
+    first.save()
+    files = [str(p) for layer in (root, tmp_path / "registry") for p in layer.resolve().rglob("*.yaml")]
+    known = {path: file_digest(Path(path).read_bytes()) for path in files}
+    read = []
+    monkeypatch.setattr(ParseCache, "read", lambda self, path: read.append(path) or Path(path).read_bytes())
+
+    cache = ParseCache(store)
+    cache.known = dict(known)
+    cached = load_registry(root, as_of=AS_OF, parse_cache=cache)
+    fresh = load_registry(root, as_of=AS_OF)
+    assert read == [] and not cache.changed_since_known
+    assert problems(cached) == problems(fresh) and any("999999" in p for p in problems(fresh))
+    assert records(cached) == records(fresh)          # the lines too, read when asked for
+
+    # edited after it was hashed: a file whose parse is cached under the digest hashed stands as
+    # it was hashed (the build is of what it hashed, and the next one sees the edit); one to
+    # parse is parsed as it is now
+    text = record.read_text("utf-8")
+    record.write_text(text.replace("南阳宛城中小企业信息服务平台", "南阳宛城中小企业信息服务中心"), "utf-8")
+    known[str(record.resolve())] = file_digest(record.read_bytes())
+    record.write_text(text.replace("南阳宛城中小企业信息服务平台", "南阳宛城区中小企业数字化服务平台"), "utf-8")
+    cache = ParseCache(store)
+    cache.known = dict(known)
+    edited = load_registry(root, as_of=AS_OF, parse_cache=cache)
+    assert read == [str(record.resolve())] and cache.changed_since_known
+    assert edited.platforms["demo-ha-wancheng-info"].name == "南阳宛城区中小企业数字化服务平台"
+    assert records(edited) == records(load_registry(root, as_of=AS_OF))

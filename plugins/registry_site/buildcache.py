@@ -62,19 +62,28 @@ def read_bytes(path) -> bytes:
         os.close(fd)
 
 
-def _hash_tree(h, folder: Path, keep: dict | None = None) -> None:
-    """Hash every file under folder; `keep` gets each file's bytes by its path.  (Strings, not
-    pathlib: ten thousand files are hashed before every build.)"""
+def _hash_tree(h, folder: Path) -> None:
+    """Hash every file under folder.  (Strings, not pathlib: ten thousand files are hashed
+    before every build.)"""
+    top = str(folder)
+    for dirpath, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        prefix = "" if dirpath == top else dirpath[len(top) + 1:] + "/"
+        for name in sorted(files):
+            h.update(f"{prefix}{name}".encode() + b"\0" + read_bytes(f"{dirpath}/{name}") + b"\0")
+
+
+def _hash_records(h, folder: Path, digests: dict) -> None:
+    """As _hash_tree, but each file stands in the key as its digest, which `digests` gets."""
+    from sme_registry.parsecache import file_digest
     top = str(folder)
     for dirpath, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         prefix = "" if dirpath == top else dirpath[len(top) + 1:] + "/"
         for name in sorted(files):
             path = f"{dirpath}/{name}"
-            data = read_bytes(path)
-            if keep is not None:
-                keep[path] = data
-            h.update(f"{prefix}{name}".encode() + b"\0" + data + b"\0")
+            digest = digests[path] = file_digest(read_bytes(path))
+            h.update(f"{prefix}{name}".encode() + b"\0" + digest)
 
 
 def _plain(value) -> bool:
@@ -297,9 +306,9 @@ def _git_state(folder: Path) -> bytes:
     return "|".join(a if a is not None else "-" for a in answers).encode()
 
 
-def inputs_key(registry: Path, as_of, settings, lunr_js: Path, keep: dict | None = None) -> bytes | None:
-    """`keep` gets the bytes of the registry's files, so that the build parses exactly what it
-    hashed (and reads each file once)."""
+def inputs_key(registry: Path, as_of, settings, lunr_js: Path, digests: dict | None = None) -> bytes | None:
+    """`digests` gets the digest of each of the registry's files by its path (parsecache.file_digest,
+    which stands for the file in the key): the build finds its parse by it without reading it again."""
     layers = _layers(registry)
     if layers is None:
         return None
@@ -307,7 +316,7 @@ def inputs_key(registry: Path, as_of, settings, lunr_js: Path, keep: dict | None
     h.update(global_key(settings, as_of, Path(settings["THEME"]), lunr_js))
     for layer in layers:
         h.update(str(layer).encode() + b"\0")
-        _hash_tree(h, layer, keep)
+        _hash_records(h, layer, {} if digests is None else digests)
     _hash_tree(h, Path(settings["PATH"]))
     h.update(_git_state(layers[0]))
     return h.digest()

@@ -21,6 +21,7 @@ import hashlib
 import marshal
 import os
 import pickle
+from functools import partial
 from pathlib import Path
 
 from .yamlsource import Source
@@ -29,9 +30,13 @@ FORMAT = 5
 
 
 class ParseCache:
-    def __init__(self, file: Path | None = None, preread: dict[str, bytes] | None = None):
+    def __init__(self, file: Path | None = None):
         self.file = Path(file) if file else None
-        self.preread = preread or {}      # path -> bytes the caller read already (the build's inputs key)
+        # path -> the digest of its bytes, when the caller read them already (a site build, for
+        # its inputs key): a file found here by that digest is not read again, and its Source
+        # reads its text only if a problem needs its lines (_read_text)
+        self.known: dict[str, bytes] = {}
+        self.changed_since_known = False    # a file read to be parsed no longer had that digest
         self.old: dict = {}
         self.new: dict = {}
         self.found_old: dict = {}      # what the rules found in a record (rules.py), by its files' digests
@@ -49,18 +54,20 @@ class ParseCache:
                 self.old, self.found_old = {}, {}
 
     def read(self, path: str) -> bytes:
-        data = self.preread.pop(path, None)
-        return Path(path).read_bytes() if data is None else data
+        return Path(path).read_bytes()
 
-    def get(self, raw: bytes, shown: str, digest: bytes) -> tuple | None:
-        """(Source, the file's own problems) when these bytes (`digest`: file_digest(raw)) were
-        parsed before, else None."""
+    def get(self, shown: str, digest: bytes, raw: bytes | None = None, path: str | None = None) -> tuple | None:
+        """(Source, the file's own problems) when the bytes with this digest (file_digest) were
+        parsed before, else None.  `raw`: those bytes, else `path` to read them from if the
+        lines are asked for."""
         key = (shown, digest)
         entry = self.old.get(key) or self.new.get(key)
         if entry is None:
             return None
         self.new[key] = entry
-        return self._unpack(shown, entry, raw.decode("utf-8-sig") if entry[0] is not None else None)
+        if entry[0] is None or raw is not None:
+            return self._unpack(shown, entry, raw.decode("utf-8-sig") if entry[0] is not None else None)
+        return self._unpack(shown, entry, None, partial(_read_text, path, digest))
 
     def put(self, digest: bytes, shown: str, src: Source | None, own: list) -> tuple:
         """Keep a fresh parse of the bytes with this digest; returns it as `get` would."""
@@ -80,12 +87,12 @@ class ParseCache:
         self.found_new.setdefault(key, {})[rule] = list(problems)
 
     @staticmethod
-    def _unpack(shown: str, entry: tuple, text: str | None) -> tuple:
+    def _unpack(shown: str, entry: tuple, text: str | None, reader=None) -> tuple:
         parsed, own = entry
         if parsed is None:
             return None, own
         # a Source of its own (Registry.release_sources replaces its dicts, never empties them)
-        return Source(shown, *parsed, text=text), own
+        return Source(shown, *parsed, text=text, reader=reader), own
 
     def save(self, background: bool = False):
         """Write the entries this load used.  `background`: a forked child writes them (a
@@ -110,6 +117,16 @@ class ParseCache:
             pickle.dump({"format": FORMAT, "code": _code_digest(), "entries": entries, "found": self.found_new},
                         f, protocol=5)
         os.replace(tmp, self.file)
+
+
+def _read_text(path: str, digest: bytes) -> str | None:
+    """The text of the file with this digest, read when a problem needs a line; None if it has
+    changed since (the problem then names no line rather than a wrong one)."""
+    try:
+        raw = Path(path).read_bytes()
+        return raw.decode("utf-8-sig") if file_digest(raw) == digest else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def file_digest(raw: bytes) -> bytes:

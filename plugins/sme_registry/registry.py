@@ -78,7 +78,7 @@ class Registry:
             for record in self.table(folder).values():
                 src = getattr(record, "src", None)
                 if src is not None:
-                    src.lines, src.implicit, src.text = {}, {}, None
+                    src.lines, src.implicit, src.text, src.reader = {}, {}, None, None
 
 
 def display_path(path: Path) -> str:
@@ -191,10 +191,29 @@ PARALLEL_FROM = 2000
 def _load_files(files: list[tuple[str, str, str]], cache=None) -> list[tuple]:
     """(Source or None, passed the schema, the file's problems, a digest of its bytes) for each
     (kind, path, shown)."""
-    raw = [cache.read(path) if cache else Path(path).read_bytes() for _, path, _ in files]
-    digests = [file_digest(data) for data in raw]
-    parsed: list = [cache.get(raw[i], shown, digests[i]) if cache else None for i, (_, _, shown) in enumerate(files)]
+    # A file the build hashed for its inputs key comes with its digest (cache.known): found in the
+    # parse cache by it, it is not read at all.
+    known = cache.known if cache else {}
+    raw: list = []
+    digests: list = []
+    for _, path, _ in files:
+        digest = known.get(path)
+        data = None
+        if digest is None:
+            data = cache.read(path) if cache else Path(path).read_bytes()
+            digest = file_digest(data)
+        raw.append(data)
+        digests.append(digest)
+    parsed: list = [cache.get(shown, digests[i], raw[i], path) if cache else None
+                    for i, (_, path, shown) in enumerate(files)]
     todo = [i for i, entry in enumerate(parsed) if entry is None]
+    for i in todo:
+        if raw[i] is None:      # to parse after all: read now, as it is now
+            raw[i] = cache.read(files[i][1])
+            digest = file_digest(raw[i])
+            if digest != digests[i]:
+                digests[i] = digest
+                cache.changed_since_known = True
 
     here = os.getpid()
 

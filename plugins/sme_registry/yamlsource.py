@@ -75,23 +75,28 @@ class Source:
     The lines are worked out only when asked for (a problem to report): a registry without
     problems never needs them, and leaving them out makes a load a fifth faster and its
     result (sent back by parallel loading, kept by the parse cache) a third of the size.
-    `text` is what the file held, to read the lines from then."""
+    `text` is what the file held, to read the lines from then; or `reader` gives it, when asked
+    (a build that took the file's data from the parse cache by the digest of its bytes has not
+    read it: parsecache.py)."""
 
-    __slots__ = ("path", "data", "_lines", "implicit", "text")
+    __slots__ = ("path", "data", "_lines", "implicit", "text", "reader")
 
     def __init__(self, path: str, data=None, lines: dict | None = None, implicit: dict | None = None,
-                 text: str | None = None):
+                 text: str | None = None, reader=None):
         self.path = path
         self.data = data
         self._lines = lines
         # path -> (tag, literal text) for plain scalars YAML typed as non-text
         self.implicit = {} if implicit is None else implicit
         self.text = text
+        self.reader = reader
 
     @property
     def lines(self) -> dict[tuple, int]:
         if self._lines is None:
             self._lines = {}
+            if self.text is None and self.reader is not None:
+                self.text, self.reader = self.reader(), None
             if self.text is not None:
                 full = load_text(self.text, self.path, Problems(), lines=True)
                 if full is not None:
