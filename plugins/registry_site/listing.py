@@ -45,6 +45,18 @@ def walk(top: str) -> tuple[dict[str, int], list[str]]:
     return files, folders
 
 
+def _walk_aside(top: str, parent: int):
+    """walk(top) in the child, which yields the core to the build's more urgent work meanwhile
+    (build.py hashes the registry in another child while it reads the parse cache): the listing
+    is needed only once the pages are written (or when nothing changed)."""
+    if os.getpid() != parent:
+        try:
+            os.nice(10)
+        except OSError:
+            pass
+    return walk(top)
+
+
 class Listing:
     """walk(folder), done by a forked child from the moment this is made (parallel.Background; here,
     without a second core).  `result()` waits for it; None when the folder does not exist."""
@@ -52,7 +64,7 @@ class Listing:
     def __init__(self, folder):
         self.folder = str(folder)
         self._result = None
-        self._job = parallel.Background(partial(walk, self.folder)) if os.path.isdir(self.folder) else None
+        self._job = parallel.Background(partial(_walk_aside, self.folder, os.getpid())) if os.path.isdir(self.folder) else None
 
     def result(self) -> tuple[dict[str, int], list[str]] | None:
         if self._job is not None:
