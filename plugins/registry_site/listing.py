@@ -5,7 +5,8 @@ that nothing changed (buildcache.unchanged), to keep a previous file only while 
 the build cache recorded (output.Output.reuse: a file edited by hand is produced again), and to
 delete what the build no longer produces (build._commit_in_place).  Walking its 28,000 folders
 and sizing its 40,000 files is 0.15 s of system calls at 10,000 platforms, which a child forked
-when the build starts does on the other core while this process reads and hashes the registry.
+when the build starts does beside it, giving way to what the build waits for first (the registry
+hashed by another child, the parse cache read by the build).
 
 Nothing but the build writes into OUTPUT until it publishes (it stages in a sibling folder), so
 the listing still holds at the end; whatever someone else changes meanwhile is handled as a
