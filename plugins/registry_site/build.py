@@ -137,12 +137,18 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
     # What the build is made from (buildcache.inputs_key) is hashed in a child, while this process
     # reads the parse cache (a tenth of a second each at 10,000 platforms); the child sends back
     # the key and each record file's digest, by which the parse cache finds the file's parse.
+    # Without a parse cache (a clean build removed it above; it leaves one for the next build)
+    # every file is parsed: hashed here, and their bytes kept for the parse.
     settings = _read_settings(settings_file, fixed)
-    hashing = parallel.Background(lambda: _inputs(registry, as_of, settings))
-    # a clean build starts with no parse cache (removed above) and leaves one for the next build
-    parsed = ParseCache(cache_dir(output) / "parse.pickle")
-    inputs, parsed.known = hashing.result()
-    hashing.join()
+    store = cache_dir(output) / "parse.pickle"
+    if store.is_file():
+        hashing = parallel.Background(lambda: _inputs(registry, as_of, settings))
+        parsed = ParseCache(store)
+        inputs, parsed.known = hashing.result()
+        hashing.join()
+    else:
+        parsed = ParseCache(store)
+        inputs, parsed.known = _inputs(registry, as_of, settings, parsed.preread)
     # nothing changed since OUTPUT was built (buildcache.py): it is already what this build would write
     report = buildcache.unchanged(cache_dir(output), output, inputs, listed.sizes) if cache else None
     if report is not None:
@@ -163,9 +169,10 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
         listed.result()    # the child is done (a failed build did not ask for its listing)
 
 
-def _inputs(registry: Path, as_of: dt.date, settings: dict) -> tuple[bytes | None, dict[str, bytes]]:
+def _inputs(registry: Path, as_of: dt.date, settings: dict, keep: dict | None = None) -> tuple[bytes | None, dict[str, bytes]]:
+    """The inputs key and each record file's digest (`keep` gets their bytes)."""
     digests: dict[str, bytes] = {}
-    return buildcache.inputs_key(registry, as_of, settings, ROOT / "node_modules" / "lunr", digests), digests
+    return buildcache.inputs_key(registry, as_of, settings, ROOT / "node_modules" / "lunr", digests, keep), digests
 
 
 class _RulesAside:

@@ -73,8 +73,9 @@ def _hash_tree(h, folder: Path) -> None:
             h.update(f"{prefix}{name}".encode() + b"\0" + read_bytes(f"{dirpath}/{name}") + b"\0")
 
 
-def _hash_records(h, folder: Path, digests: dict) -> None:
-    """As _hash_tree, but each file stands in the key as its digest, which `digests` gets."""
+def _hash_records(h, folder: Path, digests: dict, keep: dict | None) -> None:
+    """As _hash_tree, but each file stands in the key as its digest, which `digests` gets (and
+    `keep` its bytes)."""
     from sme_registry.parsecache import file_digest
     top = str(folder)
     for dirpath, dirs, files in os.walk(top):
@@ -82,7 +83,10 @@ def _hash_records(h, folder: Path, digests: dict) -> None:
         prefix = "" if dirpath == top else dirpath[len(top) + 1:] + "/"
         for name in sorted(files):
             path = f"{dirpath}/{name}"
-            digest = digests[path] = file_digest(read_bytes(path))
+            data = read_bytes(path)
+            if keep is not None:
+                keep[path] = data
+            digest = digests[path] = file_digest(data)
             h.update(f"{prefix}{name}".encode() + b"\0" + digest)
 
 
@@ -306,9 +310,11 @@ def _git_state(folder: Path) -> bytes:
     return "|".join(a if a is not None else "-" for a in answers).encode()
 
 
-def inputs_key(registry: Path, as_of, settings, lunr_js: Path, digests: dict | None = None) -> bytes | None:
+def inputs_key(registry: Path, as_of, settings, lunr_js: Path, digests: dict | None = None,
+               keep: dict | None = None) -> bytes | None:
     """`digests` gets the digest of each of the registry's files by its path (parsecache.file_digest,
-    which stands for the file in the key): the build finds its parse by it without reading it again."""
+    which stands for the file in the key): the build finds its parse by it without reading it again.
+    `keep` gets their bytes, for a build that will parse them all."""
     layers = _layers(registry)
     if layers is None:
         return None
@@ -316,7 +322,7 @@ def inputs_key(registry: Path, as_of, settings, lunr_js: Path, digests: dict | N
     h.update(global_key(settings, as_of, Path(settings["THEME"]), lunr_js))
     for layer in layers:
         h.update(str(layer).encode() + b"\0")
-        _hash_records(h, layer, {} if digests is None else digests)
+        _hash_records(h, layer, {} if digests is None else digests, keep)
     _hash_tree(h, Path(settings["PATH"]))
     h.update(_git_state(layers[0]))
     return h.digest()

@@ -36,6 +36,7 @@ class ParseCache:
         # its inputs key): a file found here by that digest is not read again, and its Source
         # reads its text only if a problem needs its lines (_read_text)
         self.known: dict[str, bytes] = {}
+        self.preread: dict[str, bytes] = {}    # path -> the bytes it hashed, when the caller kept them
         self.changed_since_known = False    # a file read to be parsed no longer had that digest
         self.old: dict = {}
         self.new: dict = {}
@@ -54,7 +55,8 @@ class ParseCache:
                 self.old, self.found_old = {}, {}
 
     def read(self, path: str) -> bytes:
-        return Path(path).read_bytes()
+        data = self.preread.pop(path, None)
+        return Path(path).read_bytes() if data is None else data
 
     def get(self, shown: str, digest: bytes, raw: bytes | None = None, path: str | None = None) -> tuple | None:
         """(Source, the file's own problems) when the bytes with this digest (file_digest) were

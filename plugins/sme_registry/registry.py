@@ -208,9 +208,10 @@ def _load_files(files: list[tuple[str, str, str]], cache=None) -> list[tuple]:
                     for i, (_, path, shown) in enumerate(files)]
     todo = [i for i, entry in enumerate(parsed) if entry is None]
     for i in todo:
-        if raw[i] is None:      # to parse after all: read now, as it is now
+        if raw[i] is None:      # to parse after all: the bytes hashed if the caller kept them, else as it is now
+            hashed = files[i][1] in cache.preread
             raw[i] = cache.read(files[i][1])
-            digest = file_digest(raw[i])
+            digest = digests[i] if hashed else file_digest(raw[i])
             if digest != digests[i]:
                 digests[i] = digest
                 cache.changed_since_known = True
