@@ -359,7 +359,8 @@ class RegistryGenerator(Generator):
         # the feed alone.  The search index and the open data are made from the view models alone
         # (search_index.SOURCES, opendata.py), whose digests (buildcache.view_digest: for a
         # platform, that of its inputs) key them; their documents and lines are made only when
-        # the stage runs, in a worker.  The feed of changes shows removed records too, which no
+        # the stage runs, in another process (and in a rebuild only those of the views whose
+        # inputs changed).  The feed of changes shows removed records too, which no
         # view holds: keyed by its own rows.  (Calendar files go with their record's page.)
         made_from = {kind: of(site) for kind, of in search_index.SOURCES.items()}
         digests = {kind: buildcache.key(views) for kind, views in made_from.items()}
