@@ -374,7 +374,7 @@ class RegistryGenerator(Generator):
         previous = {kind: [old[n][2].get("state") if old[n] and isinstance(old[n][2], dict) else None for n in names]
                     for kind, names in search_stages.items()}
         work = {name: (lambda kind=kind, i=i: search_index.write_type(site, kind, out, part=(i, parts[kind]),
-                                                                     previous=previous[kind]))
+                                                                     previous=previous[kind], views=made_from[kind]))
                 for kind in made_from for i, name in enumerate(search_stages[kind])}
         feed_items = feeds.atom_items(site)
         work.update({
@@ -409,14 +409,14 @@ class RegistryGenerator(Generator):
         if not before or cache.previous_output is None:
             return {}
         for rel, (kind, lines_of) in opendata.KEPT_LINES.items():
-            entry, was = cache.published.get(rel), before.get(kind, {})
+            entry = cache.published.get(rel)
             try:
-                data = buildcache.read_bytes(Path(cache.previous_output) / rel) if entry else b""
+                data = buildcache.read_bytes(Path(cache.previous_output) / rel) if entry else None
             except OSError:
                 continue
-            if entry is None or output_digest(data) != entry[0]:
+            if data is None or output_digest(data) != entry[0]:
                 continue
-            now = made_from[kind]
+            now, was = made_from[kind], before.get(kind, {})
             kept[rel] = {rid: line for rid, line in lines_of(data.decode("utf-8")).items()
                          if (inputs := now.get(rid)) and was.get(rid) == inputs}
         return kept

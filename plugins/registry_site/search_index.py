@@ -406,7 +406,8 @@ def _keep_file(out, rel: str) -> bool:
 
 
 def write_type(site: Site, kind: str, out, common_min: int | None = None, table: dict | None = None,
-               docs: list[Doc] | None = None, part: tuple[int, int] = (0, 1), previous: list | None = None) -> dict:
+               docs: list[Doc] | None = None, part: tuple[int, int] = (0, 1), previous: list | None = None,
+               views: list | None = None) -> dict:
     """Write search/<kind>/ (shards, bitmaps, entries); returns the manifest's entry for the type,
     with the files written ("files") and the characters its terms use ("chars").  The types are
     independent, so a build can write them in parallel (generator.py) and then the manifest.
@@ -416,14 +417,14 @@ def write_type(site: Site, kind: str, out, common_min: int | None = None, table:
     previous build into the same `out`; the entry then has a "state" too, for the next build: every
     part's shards (their characters and `_encode`d inputs), and in part 0's, what every part reads
     (the records' digests, the token counts, the bitmaps, the inputs of their views).  See
-    "Rebuilds" in the module docstring."""
+    "Rebuilds" in the module docstring.  `views`: SOURCES[kind](site), when the caller has them."""
     table = t2s_table() if table is None else table
     fields = FIELDS[kind]
     # In a rebuild, the records whose view has the inputs of the one at their ref last time keep
     # their digest and their entry: their documents are not even made (_Docs).
     unchanged, view_inputs, shared = None, b"", (previous[0] if previous else None) or {}
     if docs is None:
-        views = SOURCES[kind](site)
+        views = SOURCES[kind](site) if views is None else views
         docs = _Docs(views, DOC[kind])
         if previous is not None:
             view_inputs = _view_inputs(views)
