@@ -4,7 +4,9 @@ Parsing YAML is most of validation's time (10,000 platforms: about 0.9 s of pars
 core, against 0.3 s to load this cache).  An entry is keyed by the file's shown path and
 the digest of its bytes, and holds exactly what yamlsource.load_file produced: the data, the
 implicitly typed scalars and the problems the file itself has.  Not the text, from which Source
-finds the line of a field: it is the bytes the entry is keyed by, decoded again.
+finds the line of a field: it is the bytes the entry is keyed by, decoded again (read from the file
+only when a problem asks for a line, if the caller knew the digest without handing over the bytes:
+`known`; then only while the file still has that digest).
 Everything after parsing (schemas, rules across records) runs on every build: a cached load
 reports the same problems as a fresh one (tests/test_parsecache.py).  Entries not used by a
 build are dropped when it saves, so the cache holds one registry, not its history.
