@@ -129,26 +129,31 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
         shutil.rmtree(cache_dir(output), ignore_errors=True)
     # what OUTPUT holds, listed on the other core while this one reads the registry (listing.py)
     listed = listing.Listing(output)
-    settings_file = settings_file or ROOT / "pelicanconf.py"
-    fixed = {"REGISTRY_PATH": str(registry), "REGISTRY_AS_OF": as_of, "DELETE_OUTPUT_DIRECTORY": False,
-             "PATH": str(ROOT / "content"), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
-             "LOAD_CONTENT_CACHE": False, "REGISTRY_CACHE_DIR": str(cache_dir(output)),
-             "REGISTRY_PREVIOUS_OUTPUT": str(output), "REGISTRY_PREVIOUS_LISTING": listed, **(overrides or {})}
-    # What the build is made from (buildcache.inputs_key) is hashed in a child, while this process
-    # reads the parse cache (a tenth of a second each at 10,000 platforms); the child sends back
-    # the key and each record file's digest, by which the parse cache finds the file's parse.
-    # Without a parse cache (a clean build removed it above; it leaves one for the next build)
-    # every file is parsed: hashed here, and their bytes kept for the parse.
-    settings = _read_settings(settings_file, fixed)
+    # What the build is made from (buildcache.inputs_key): the registry's files are hashed in a
+    # child, forked before Pelican is imported, while this process reads the parse cache and
+    # imports Pelican (a tenth of a second each at 10,000 platforms); the child sends back its
+    # part of the key and each record file's digest, by which the parse cache finds the file's
+    # parse.  Without a parse cache (a clean build removed it above; it leaves one for the next
+    # build) every file is parsed: hashed here, and their bytes kept for the parse.
+    content = Path((overrides or {}).get("PATH", ROOT / "content"))     # Pelican's own pages
     store = cache_dir(output) / "parse.pickle"
     if store.is_file():
-        hashing = parallel.Background(lambda: _inputs(registry, as_of, settings))
+        hashing = parallel.Background(lambda: _registry_part(registry, content))
         parsed = ParseCache(store)
-        inputs, parsed.known = hashing.result()
+    else:
+        hashing, parsed = None, ParseCache(store)
+    settings_file = settings_file or ROOT / "pelicanconf.py"
+    fixed = {"REGISTRY_PATH": str(registry), "REGISTRY_AS_OF": as_of, "DELETE_OUTPUT_DIRECTORY": False,
+             "PATH": str(content), "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
+             "LOAD_CONTENT_CACHE": False, "REGISTRY_CACHE_DIR": str(cache_dir(output)),
+             "REGISTRY_PREVIOUS_OUTPUT": str(output), "REGISTRY_PREVIOUS_LISTING": listed, **(overrides or {})}
+    settings = _read_settings(settings_file, fixed)
+    if hashing is not None:
+        part, parsed.known = hashing.result()
         hashing.join()
     else:
-        parsed = ParseCache(store)
-        inputs, parsed.known = _inputs(registry, as_of, settings, parsed.preread)
+        part, parsed.known = _registry_part(registry, content, parsed.preread)
+    inputs = buildcache.inputs_key(part, as_of, settings, ROOT / "node_modules" / "lunr")
     # nothing changed since OUTPUT was built (buildcache.py): it is already what this build would write
     report = buildcache.unchanged(cache_dir(output), output, inputs, listed.sizes) if cache else None
     if report is not None:
@@ -169,10 +174,10 @@ def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | N
         listed.result()    # the child is done (a failed build did not ask for its listing)
 
 
-def _inputs(registry: Path, as_of: dt.date, settings: dict, keep: dict | None = None) -> tuple[bytes | None, dict[str, bytes]]:
-    """The inputs key and each record file's digest (`keep` gets their bytes)."""
+def _registry_part(registry: Path, content: Path, keep: dict | None = None) -> tuple[bytes | None, dict[str, bytes]]:
+    """buildcache.registry_part and each record file's digest (`keep` gets their bytes)."""
     digests: dict[str, bytes] = {}
-    return buildcache.inputs_key(registry, as_of, settings, ROOT / "node_modules" / "lunr", digests, keep), digests
+    return buildcache.registry_part(registry, content, digests, keep), digests
 
 
 class _RulesAside:

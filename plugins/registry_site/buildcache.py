@@ -310,22 +310,30 @@ def _git_state(folder: Path) -> bytes:
     return "|".join(a if a is not None else "-" for a in answers).encode()
 
 
-def inputs_key(registry: Path, as_of, settings, lunr_js: Path, digests: dict | None = None,
-               keep: dict | None = None) -> bytes | None:
-    """`digests` gets the digest of each of the registry's files by its path (parsecache.file_digest,
+def registry_part(registry: Path, content: Path, digests: dict | None = None, keep: dict | None = None) -> bytes | None:
+    """The part of the inputs key that needs no settings: every file of the registry's layers,
+    Pelican's own pages (`content`) and the Git commit; None when the layers are unclear.
+    `digests` gets the digest of each of the registry's files by its path (parsecache.file_digest,
     which stands for the file in the key): the build finds its parse by it without reading it again.
     `keep` gets their bytes, for a build that will parse them all."""
     layers = _layers(registry)
     if layers is None:
         return None
     h = hashlib.blake2b(digest_size=20)
-    h.update(global_key(settings, as_of, Path(settings["THEME"]), lunr_js))
     for layer in layers:
         h.update(str(layer).encode() + b"\0")
         _hash_records(h, layer, {} if digests is None else digests, keep)
-    _hash_tree(h, Path(settings["PATH"]))
+    _hash_tree(h, Path(content))
     h.update(_git_state(layers[0]))
     return h.digest()
+
+
+def inputs_key(part: bytes | None, as_of, settings, lunr_js: Path) -> bytes | None:
+    """What a build is made from: `part` (registry_part) with the global key (templates, code,
+    libraries, settings, "as of")."""
+    if part is None:
+        return None
+    return key(global_key(settings, as_of, Path(settings["THEME"]), lunr_js), part)
 
 
 def listing(output: Path) -> dict[str, int]:
