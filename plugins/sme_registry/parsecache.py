@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .yamlsource import Source
 
-FORMAT = 5
+FORMAT = 6
 
 
 class ParseCache:
@@ -40,9 +40,17 @@ class ParseCache:
         self.known: dict[str, bytes] = {}
         self.preread: dict[str, bytes] = {}    # path -> the bytes it hashed, when the caller kept them
         self.changed_since_known = False    # a file read to be parsed no longer had that digest
+        # (shown, digest) -> ((data, lines) or None, the file's own problems)
         self.old: dict = {}
         self.new: dict = {}
-        self.found_old: dict = {}      # what the rules found in a record (rules.py), by its files' digests
+        # (shown, digest) -> its implicitly typed scalars (Source.implicit), when it has any.
+        # Apart, and those of the file read only when asked: a schema error needs them, and they
+        # were a third of the cache's reading time.
+        self._implicit_old: dict | bytes = {}
+        self.implicit_new: dict = {}
+        # what the rules found in a record (rules.py), by its files' digests: read only when
+        # the rules ask (in a site build, by the child that checks them: build.py)
+        self._found_old: dict | bytes = {}
         self.found_new: dict = {}
         self.record_keys: dict = {}    # (kind, id) -> its key above, worked out once a run (rules._memo_key)
         if self.file:
@@ -52,9 +60,21 @@ class ParseCache:
                 if stored.get("format") == FORMAT and stored.get("code") == _code_digest():
                     entries = stored["entries"]
                     self.old = marshal.loads(entries) if isinstance(entries, bytes) else entries
-                    self.found_old = stored["found"]
+                    self._implicit_old, self._found_old = stored["implicit"], stored["found"]
             except Exception:    # missing, truncated, another version: parse everything
-                self.old, self.found_old = {}, {}
+                self.old, self._implicit_old, self._found_old = {}, {}, {}
+
+    @property
+    def found_old(self) -> dict:
+        if isinstance(self._found_old, bytes):
+            self._found_old = pickle.loads(self._found_old)
+        return self._found_old
+
+    def _implicit(self, key: tuple) -> dict:
+        if isinstance(self._implicit_old, bytes):
+            self._implicit_old = marshal.loads(self._implicit_old)
+        found = self.implicit_new.get(key)
+        return self._implicit_old.get(key, {}) if found is None else found
 
     def read(self, path: str) -> bytes:
         data = self.preread.pop(path, None)
@@ -70,15 +90,18 @@ class ParseCache:
             return None
         self.new[key] = entry
         if entry[0] is None or raw is not None:
-            return self._unpack(shown, entry, raw.decode("utf-8-sig") if entry[0] is not None else None)
-        return self._unpack(shown, entry, None, partial(_read_text, path, digest))
+            return self._unpack(shown, entry, partial(self._implicit, key),
+                                raw.decode("utf-8-sig") if entry[0] is not None else None)
+        return self._unpack(shown, entry, partial(self._implicit, key), None, partial(_read_text, path, digest))
 
     def put(self, digest: bytes, shown: str, src: Source | None, own: list) -> tuple:
         """Keep a fresh parse of the bytes with this digest; returns it as `get` would."""
         # the lines only when the file's own problems needed them; else Source works them out from the text when asked
-        entry = ((src.data, src._lines, src.implicit) if src is not None else None, list(own))
+        entry = ((src.data, src._lines) if src is not None else None, list(own))
         self.new[(shown, digest)] = entry
-        return self._unpack(shown, entry, src.text if src is not None else None)
+        if src is not None and src.implicit:
+            self.implicit_new[(shown, digest)] = src.implicit
+        return self._unpack(shown, entry, src.implicit if src is not None else None, src.text if src is not None else None)
 
     def found(self, key: tuple) -> dict | None:
         """{rule: its problems} for a record the rules checked before (key: rules._memo_key)."""
@@ -91,12 +114,13 @@ class ParseCache:
         self.found_new.setdefault(key, {})[rule] = list(problems)
 
     @staticmethod
-    def _unpack(shown: str, entry: tuple, text: str | None, reader=None) -> tuple:
+    def _unpack(shown: str, entry: tuple, implicit, text: str | None, reader=None) -> tuple:
         parsed, own = entry
         if parsed is None:
             return None, own
         # a Source of its own (Registry.release_sources replaces its dicts, never empties them)
-        return Source(shown, *parsed, text=text, reader=reader), own
+        data, lines = parsed
+        return Source(shown, data, lines, implicit, text=text, reader=reader), own
 
     def save(self, background: bool = False):
         """Write the entries this load used.  `background`: a forked child writes them (a
@@ -117,9 +141,10 @@ class ParseCache:
             entries = marshal.dumps(self.new)
         except ValueError:
             entries = self.new
+        implicit = {key: found for key in self.new if (found := self._implicit(key))}
         with open(tmp, "wb") as f:
-            pickle.dump({"format": FORMAT, "code": _code_digest(), "entries": entries, "found": self.found_new},
-                        f, protocol=5)
+            pickle.dump({"format": FORMAT, "code": _code_digest(), "entries": entries, "implicit": marshal.dumps(implicit),
+                         "found": pickle.dumps(self.found_new, protocol=5)}, f, protocol=5)
         os.replace(tmp, self.file)
 
 

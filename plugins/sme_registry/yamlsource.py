@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from sys import intern      # field names: the same few hundred in every record (one string each, and
+                            # marshal, which the parse cache uses, writes an interned string once)
 
 import yaml
 
@@ -79,17 +81,28 @@ class Source:
     (a build that took the file's data from the parse cache by the digest of its bytes has not
     read it: parsecache.py)."""
 
-    __slots__ = ("path", "data", "_lines", "implicit", "text", "reader")
+    __slots__ = ("path", "data", "_lines", "_implicit", "text", "reader")
 
     def __init__(self, path: str, data=None, lines: dict | None = None, implicit: dict | None = None,
                  text: str | None = None, reader=None):
         self.path = path
         self.data = data
         self._lines = lines
-        # path -> (tag, literal text) for plain scalars YAML typed as non-text
-        self.implicit = {} if implicit is None else implicit
+        # path -> (tag, literal text) for plain scalars YAML typed as non-text; or a function
+        # giving them, called when asked (the parse cache reads them only for a schema error)
+        self._implicit = {} if implicit is None else implicit
         self.text = text
         self.reader = reader
+
+    @property
+    def implicit(self) -> dict:
+        if callable(self._implicit):
+            self._implicit = self._implicit()
+        return self._implicit
+
+    @implicit.setter
+    def implicit(self, value: dict) -> None:
+        self._implicit = value
 
     @property
     def lines(self) -> dict[tuple, int]:
@@ -261,7 +274,7 @@ def _build(node, path: tuple, src: Source, problems: Problems, active: frozenset
                 problems.add(src.path, key_node.start_mark.line + 1, field_path(path),
                              "字段名必须是简单的文字。", rule="yaml.key")
                 continue
-            key = key_node.value  # literal text: `on:` is "on", `2023:` is "2023"
+            key = intern(key_node.value)  # literal text: `on:` is "on", `2023:` is "2023"
             key_path = path + (key,)
             if key in out:
                 problems.add(src.path, key_node.start_mark.line + 1, field_path(key_path),
@@ -288,7 +301,7 @@ def _build_plain(node, implicit: dict, path: tuple = ()):
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Irregular
-            key = key_node.value
+            key = intern(key_node.value)
             if key in out:
                 raise _Irregular
             out[key] = _build_plain(value_node, implicit, path + (key,))
