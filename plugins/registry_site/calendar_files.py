@@ -155,5 +155,14 @@ def notice_ics(n: "NoticeView", settings) -> bytes:
 
 
 def publicity_ics(p: "PublicityView", settings) -> bytes:
-    """publicity/<id>.ics, written with the list's first page."""
+    """publicity/<id>.ics, written with the list's first page when its inputs changed."""
     return to_ical(publicity_calendar(p, settings))
+
+
+def publicity_ics_inputs(p: "PublicityView") -> tuple:
+    """Every field of the view publicity_calendar reads (with the settings, which are in the build
+    cache's global key): the calendar's own key, so that a change to a platform the list names
+    rewrites the page, not the calendar (tests/site/test_calendar_files.py checks that no other
+    field changes it)."""
+    return (p.id, p.url, p.title, p.programme.title, p.starts_on, p.ends_on, p.working_days, p.calendar_source,
+            p.objections)

@@ -111,7 +111,9 @@ class Job:
     kwargs: dict
     site_wide: bool = False      # reads the whole site (`registry`), not only its arguments
     relative_urls: bool | None = None
-    # files made from the same arguments, kept or written with the page: (path, function giving the text)
+    # files made from the same arguments, kept or written with the page: (path, function giving the
+    # text), or (path, function, what it reads) for one keyed apart from the page, which a change
+    # to the page alone leaves as it is
     companions: tuple = ()
 
     @property
@@ -210,7 +212,8 @@ class RegistryGenerator(Generator):
             first = len(jobs)
             self._paginate(jobs, f"publicity/{p.id}/", "publicity", p.entries, per_page=ENTRIES_PER_PAGE,
                            page_title=p.title, publicity=p, history=hist("publicity", p.id))
-            jobs[first].companions = ((calendar_files.ics_path(p.url), partial(calendar_files.publicity_ics, p, self.settings)),)
+            jobs[first].companions = ((calendar_files.ics_path(p.url), partial(calendar_files.publicity_ics, p, self.settings),
+                                       calendar_files.publicity_ics_inputs(p)),)
         jobs.append(Job("programmes/index.html", "programmes", {"page_title": "认定项目"}, site_wide=True))
         for p in site.programmes:
             jobs.append(Job(f"programmes/{p.id}/index.html", "programme",
@@ -260,7 +263,8 @@ class RegistryGenerator(Generator):
                               [(pg.url, pg.title) for pg in self.context.get("pages", [])])
 
         self._form_files(out, glob)      # first: the pages state the files' sizes
-        buildcache.share_views(views.SHARED)   # from here on the view models do not change
+        # from here on the view models do not change (nor does a page's history, most often one value)
+        buildcache.share_views((*views.SHARED, history.RecordHistory))
         views.set_notice_inputs(site, self.registry, buildcache.view_digest)   # the form views are complete now
         try:
             self._output(out, glob, fresh)
@@ -427,11 +431,15 @@ class RegistryGenerator(Generator):
         keys, rendered, old = {}, 0, self.cache.old_pages
         for job in batch:
             k = keys[job.save_as] = buildcache.key(glob, job.template, job.kwargs)
+            for rel, _text, *inputs in job.companions:
+                if inputs:
+                    keys[rel] = buildcache.key(glob, rel, inputs[0])
             if old.get(job.save_as) == k and all(out.reuse(rel) for rel in (job.save_as, *(c[0] for c in job.companions))):
                 continue
             out.write(job.save_as, self._render(job))
-            for rel, text in job.companions:
-                out.write(rel, text())
+            for rel, text, *inputs in job.companions:
+                if not (inputs and old.get(rel) == keys[rel] and out.reuse(rel)):
+                    out.write(rel, text())
             rendered += 1
         return keys, rendered
 

@@ -126,10 +126,18 @@ class History:
     file_history_url: dict[tuple[str, str], str] = field(default_factory=dict)
     unavailable_text: str = UNAVAILABLE
     incomplete_text: str = INCOMPLETE
+    _unchanged: RecordHistory | None = field(default=None, repr=False, compare=False)
 
     def record(self, type: str, rid: str) -> RecordHistory:
         key = (type, rid)
-        return RecordHistory(self.available, self.complete, self.by_record.get(key, []), self.file_history_url.get(key))
+        changes, url = self.by_record.get(key), self.file_history_url.get(key)
+        if not changes and url is None:
+            # most records, and all without Git: one value, which the build cache pickles once
+            # for the keys of all their pages (buildcache.share_views)
+            if self._unchanged is None:
+                self._unchanged = RecordHistory(self.available, self.complete, [])
+            return self._unchanged
+        return RecordHistory(self.available, self.complete, changes or [], url)
 
 
 # -- reading Git -------------------------------------------------------------------------------------

@@ -72,6 +72,35 @@ def test_rebuild_after_changes_equals_a_clean_build_and_reuses_unchanged_pages(w
     assert os.stat(out / UNTOUCHED_PAGE).st_ino == untouched
 
 
+def test_a_publicity_calendar_is_made_again_only_when_what_it_says_changes(workspace, monkeypatch):
+    """A list's calendar file has a key of its own (calendar_files.publicity_ics_inputs): a platform
+    on the list renamed renders the list's page again, not its calendar.  (In this process, so that
+    the calendars made can be counted.)"""
+    from registry_site import calendar_files
+    from sme_registry import parallel
+    monkeypatch.setattr(parallel, "run_all", lambda tasks, jobs=None, collect=True: [task() for task in tasks])
+    monkeypatch.setattr(parallel, "_FORK", None)
+    made, publicity_ics = [], calendar_files.publicity_ics
+    monkeypatch.setattr(calendar_files, "publicity_ics", lambda p, settings: made.append(p.id) or publicity_ics(p, settings))
+    ws, out = workspace, workspace / "output"
+    page, ics = out / "publicity/demo-henan-2026-publicity/index.html", out / "publicity/demo-henan-2026-publicity.ics"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert "demo-henan-2026-publicity" in made
+
+    made.clear()
+    edit(ws / "examples/platforms/demo-xc-yuzhou-ceramics.yaml", "禹州市钧瓷产业技术服务平台", "禹州市钧瓷产业创新服务平台")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert "禹州市钧瓷产业创新服务平台" in page.read_text("utf-8") and made == []
+    same_as_clean(ws, out)
+
+    made.clear()
+    edit(ws / "examples/publicity/demo-henan-2026-publicity.yaml", "0371-0000000", "0371-1234567")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert made == ["demo-henan-2026-publicity"]
+    assert "0371-1234567" in ics.read_text("utf-8").replace("\n ", "")     # lines unfolded
+    same_as_clean(ws, out)
+
+
 def test_a_rebuild_writes_only_the_search_shards_a_change_touches(workspace, monkeypatch):
     """The search index is patched (search_index.py): a renamed platform rewrites the shards its old
     and new name fall in, not the others, and the site is still a clean build's.  The demo is small:
