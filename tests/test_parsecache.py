@@ -70,7 +70,7 @@ def test_cached_loads_equal_fresh_loads_with_errors_and_edits(tmp_path):
     plain = load_registry(root, as_of=AS_OF, parse_cache=fifth)
     fifth.save()
     sixth = ParseCache(store)
-    assert sixth.old == fifth.new and all(own == [] for _, own in sixth.old.values())
+    assert sixth.old == fifth.new and all(entry[1] == [] for entry in sixth.old.values())
     again = load_registry(root, as_of=AS_OF, parse_cache=sixth)
     assert problems(again) == problems(plain) == problems(load_registry(root, as_of=AS_OF))
     assert records(again) == records(load_registry(root, as_of=AS_OF))
@@ -203,3 +203,42 @@ def test_files_known_by_their_digest_are_found_without_reading_them(tmp_path, mo
     assert read == [str(record.resolve())] and cache.changed_since_known
     assert edited.platforms["demo-ha-wancheng-info"].name == "南阳宛城区中小企业数字化服务平台"
     assert records(edited) == records(load_registry(root, as_of=AS_OF))
+
+
+def test_records_that_passed_the_same_schemas_are_not_checked_again(tmp_path, monkeypatch):
+    """The cache remembers which files' records passed the schemas, and a digest of the schemas
+    (schemas.SchemaSet.digest): a rebuild checks the others, and every record once they change."""
+    from sme_registry import registry as registry_module
+    from sme_registry.schemas import SchemaSet
+    shutil.copytree(REPO / "registry", tmp_path / "registry")
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    root = tmp_path / "examples"
+    broken = root / "platforms" / "demo-ha-wancheng-info.yaml"
+    broken.write_text(broken.read_text("utf-8").replace('region: "411302"', "region: 411302"), "utf-8")
+    store = tmp_path / "parse.pickle"
+    checked = []
+    check = SchemaSet.check
+    monkeypatch.setattr(SchemaSet, "check", lambda self, kind, src, problems: checked.append(src.path) or check(self, kind, src, problems))
+
+    first = ParseCache(store)
+    fresh = load_registry(root, as_of=AS_OF, parse_cache=first)
+    first.save()
+    assert len(checked) > 20
+    checked.clear()
+    cached = load_registry(root, as_of=AS_OF, parse_cache=ParseCache(store))
+    (only,) = [path for path in checked if not path.endswith("registry.yaml")]    # the layers' manifests are not cached
+    assert only.endswith("platforms/demo-ha-wancheng-info.yaml")
+    assert problems(cached) == problems(fresh) and any("没有加引号" in p for p in problems(cached))
+
+    # other schemas (a field added, say): every record is checked against them
+    checked.clear()
+    other = SchemaSet()
+    other.digest = b"other schemas"
+    monkeypatch.setattr(registry_module, "_SCHEMAS", other)
+    again = ParseCache(store)
+    assert problems(load_registry(root, as_of=AS_OF, parse_cache=again)) == problems(fresh)
+    assert len(checked) > 20
+    again.save()
+    checked.clear()
+    load_registry(root, as_of=AS_OF, parse_cache=ParseCache(store))
+    assert [path for path in checked if not path.endswith("registry.yaml")] == [only]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .yamlsource import Source
 
-FORMAT = 6
+FORMAT = 7
 
 
 class ParseCache:
@@ -40,7 +40,10 @@ class ParseCache:
         self.known: dict[str, bytes] = {}
         self.preread: dict[str, bytes] = {}    # path -> the bytes it hashed, when the caller kept them
         self.changed_since_known = False    # a file read to be parsed no longer had that digest
-        # (shown, digest) -> ((data, lines) or None, the file's own problems)
+        # (shown, digest) -> ((data, lines) or None, the file's own problems, whether its record
+        # passed the schemas of `self.schemas`, a digest of them: schemas.SchemaSet)
+        self.schemas: bytes | None = None
+        self.schemas_changed = False     # whether a record passed them or not, since the file was written
         self.old: dict = {}
         self.new: dict = {}
         # (shown, digest) -> its implicitly typed scalars (Source.implicit), when it has any.
@@ -61,6 +64,7 @@ class ParseCache:
                     entries = stored["entries"]
                     self.old = marshal.loads(entries) if isinstance(entries, bytes) else entries
                     self._implicit_old, self._found_old = stored["implicit"], stored["found"]
+                    self.schemas = stored["schemas"]
             except Exception:    # missing, truncated, another version: parse everything
                 self.old, self._implicit_old, self._found_old = {}, {}, {}
 
@@ -94,6 +98,26 @@ class ParseCache:
                                 raw.decode("utf-8-sig") if entry[0] is not None else None)
         return self._unpack(shown, entry, partial(self._implicit, key), None, partial(_read_text, path, digest))
 
+    def passed_schema(self, shown: str, digest: bytes, schemas) -> bool:
+        """The record of these bytes passed the schemas last time, and they are the same
+        (`schemas()`: the SchemaSet, made only when some entry says it passed)."""
+        entry = self.new.get((shown, digest))
+        return entry is not None and len(entry) > 2 and entry[2] and self.schemas == schemas().digest
+
+    def remember_schema(self, shown: str, digest: bytes, passed: bool, schemas: bytes) -> None:
+        """Whether the record of these bytes passed the schemas with this digest (a load checks
+        every record it took from here that did not pass the same schemas)."""
+        key = (shown, digest)
+        if self.schemas != schemas:     # other schemas: no record has passed these yet
+            if self.schemas is not None:
+                self.new = {k: entry[:2] for k, entry in self.new.items()}
+                self.old = {k: entry[:2] for k, entry in self.old.items()}
+            self.schemas = schemas
+        entry = self.new[key]
+        if entry[2:] != (passed,):
+            self.new[key] = (entry[0], entry[1], passed)
+            self.schemas_changed = True
+
     def put(self, digest: bytes, shown: str, src: Source | None, own: list) -> tuple:
         """Keep a fresh parse of the bytes with this digest; returns it as `get` would."""
         # the lines only when the file's own problems needed them; else Source works them out from the text when asked
@@ -115,7 +139,7 @@ class ParseCache:
 
     @staticmethod
     def _unpack(shown: str, entry: tuple, implicit, text: str | None, reader=None) -> tuple:
-        parsed, own = entry
+        parsed, own = entry[:2]
         if parsed is None:
             return None, own
         # a Source of its own (Registry.release_sources replaces its dicts, never empties them)
@@ -126,7 +150,8 @@ class ParseCache:
         """Write the entries this load used.  `background`: a forked child writes them (a
         quarter of a second at 10,000 platforms) while the caller goes on; call the function
         returned before the process ends (it waits for the child)."""
-        if not self.file or (self.new.keys() == self.old.keys() and self.found_new.keys() == self.found_old.keys()):
+        if not self.file or (self.new.keys() == self.old.keys() and self.found_new.keys() == self.found_old.keys()
+                             and not self.schemas_changed):
             return lambda: None
         if background:
             from .parallel import Background
@@ -144,6 +169,7 @@ class ParseCache:
         implicit = {key: found for key in self.new if (found := self._implicit(key))}
         with open(tmp, "wb") as f:
             pickle.dump({"format": FORMAT, "code": _code_digest(), "entries": entries, "implicit": marshal.dumps(implicit),
+                         "schemas": self.schemas,
                          "found": pickle.dumps(self.found_new, protocol=5)}, f, protocol=5)
         os.replace(tmp, self.file)
 

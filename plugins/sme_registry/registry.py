@@ -250,7 +250,11 @@ def _load_files(files: list[tuple[str, str, str]], cache=None) -> list[tuple]:
         if src is not None:
             if not isinstance(src.data, dict):
                 own.add(shown, 1, "", "记录应由“字段: 值”组成，而不是单个值或列表。", rule="yaml.not-mapping")
+            elif cache is not None and cache.passed_schema(shown, digest, schemas):
+                valid = True        # these bytes passed these schemas before: not checked again
             else:
                 valid = schemas().check(kind, src, own)
+                if cache is not None:
+                    cache.remember_schema(shown, digest, valid, schemas().digest)
         results.append((src, valid, own.items, digest))
     return results

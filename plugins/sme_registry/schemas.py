@@ -13,8 +13,10 @@ disagree, the record is still rejected with jsonschema-rs's own message.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from functools import cached_property
+from importlib import metadata
 from pathlib import Path
 
 import jsonschema_rs
@@ -62,7 +64,14 @@ class SchemaSet:
 
     def __init__(self, schema_dir: Path = SCHEMA_DIR):
         self.schema_dir = schema_dir
-        self.raw = {p.name: json.loads(p.read_text("utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
+        texts = {p.name: p.read_bytes() for p in sorted(schema_dir.glob("*.schema.json"))}
+        self.raw = {name: json.loads(text) for name, text in texts.items()}
+        # what a record passing them depends on (the parse cache remembers which records did)
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"jsonschema-rs={metadata.version('jsonschema-rs')}|".encode())
+        for name, text in texts.items():
+            h.update(name.encode() + b"\0" + text + b"\0")
+        self.digest = h.digest()
 
     @cached_property
     def fast(self) -> dict:
