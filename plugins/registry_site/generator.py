@@ -279,7 +279,8 @@ class RegistryGenerator(Generator):
         if not fresh:
             # A rebuild: the stages whose key changed (each is keyed by what it reads, never by the
             # pages) start at once, in a forked child, while this process lists the pages and keys
-            # them (with a worker of its own); the site-wide pages come last.  (After one change:
+            # them (with a worker of its own), then makes the site-wide pages and the site map
+            # before it waits for the child.  (After one change:
             # the search index and the open data take 0.11 and 0.12 s, and listing the pages
             # 0.06 s, which the other core would otherwise wait for.)
             stages = [name for name in stage_work if not self._reuse_stage(out, name, stage_keys[name], extras)]
@@ -299,16 +300,32 @@ class RegistryGenerator(Generator):
                                        + [_captured(out, lambda: self._write_pages(whole, out))] + record_tasks)
             stage_results, record_results = results[:len(stages)], results[len(stages) + 1:]
             out.files.update(results[len(stages)][0])
+            rendered = self._pages_done(out, glob, records, whole, record_results, fresh)
         else:
+            # the stage child may still be running: the site-wide pages and the site map first
             try:
-                record_results = parallel.run_all(record_tasks)
+                rendered = self._pages_done(out, glob, records, whole, parallel.run_all(record_tasks), fresh)
             except BaseException:    # the build fails: first the child stops writing into its staging folder
                 if running:
                     running.join()
                 raise
             stage_results = running.result() if running else []
-        keys: dict[str, bytes] = {}
-        rendered = 0
+        for name, (files, result) in zip(stages, stage_results):
+            out.files.update(files)
+            extras[name] = result if name.startswith("search:") or name == "opendata" else None
+            cache.stages[name] = (stage_keys[name], sorted(files), extras[name])
+        search_index.write_manifest(site, out, {kind: search_index.merge_parts([extras[n] for n in names])
+                                                for kind, names in search_stages.items()})
+        self.rendered, self.reused = rendered, len(jobs) - rendered
+        cache.save(out.files, dict(markdown_safe.USED), regions.known())
+        logger.info("registry pages: %d rendered, %d unchanged; %d files taken from the previous output",
+                    self.rendered, self.reused, out.linked)
+
+    def _pages_done(self, out: Output, glob: bytes, records: list[Job], whole: list[Job], record_results: list,
+                    fresh: bool) -> int:
+        """After the record pages: their keys, then the site-wide pages (keyed by all of them), the
+        lunr.js copy and the site map.  Returns how many pages were rendered."""
+        cache, keys, rendered = self.cache, {}, 0
         for files, (batch_keys, count) in record_results:
             out.files.update(files)
             keys.update(batch_keys)
@@ -324,20 +341,10 @@ class RegistryGenerator(Generator):
                                                  and out.reuse(job.save_as))]
             self._write_pages(todo, out)
             rendered += len(todo)
-        for name, (files, result) in zip(stages, stage_results):
-            out.files.update(files)
-            extras[name] = result if name.startswith("search:") or name == "opendata" else None
-            cache.stages[name] = (stage_keys[name], sorted(files), extras[name])
-        search_index.write_manifest(site, out, {kind: search_index.merge_parts([extras[n] for n in names])
-                                                for kind, names in search_stages.items()})
         search_index.copy_lunr(out)
-
-        urls = [job.url for job in jobs] + [page.url for page in self.context.get("pages", [])]
+        urls = [job.url for job in records + whole] + [page.url for page in self.context.get("pages", [])]
         feeds.write_sitemap(sorted(set(urls)), out, self.settings)
-        self.rendered, self.reused = rendered, len(jobs) - rendered
-        cache.save(out.files, dict(markdown_safe.USED), regions.known())
-        logger.info("registry pages: %d rendered, %d unchanged; %d files taken from the previous output",
-                    self.rendered, self.reused, out.linked)
+        return rendered
 
     def _form_files(self, out: Output, glob: bytes) -> None:
         """forms/<id>.docx|xlsx, or the previous build's when the forms and their notices are unchanged."""
