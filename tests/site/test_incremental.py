@@ -191,6 +191,26 @@ def test_a_stage_failing_in_a_rebuild_publishes_nothing(workspace, monkeypatch):
     same_as_clean(ws, out)
 
 
+def test_a_build_whose_cache_could_not_be_written_leaves_none(workspace):
+    """The build state is written by a child while the output is published (buildcache.save):
+    when it cannot be written, the previous state, which describes the output just replaced,
+    goes too, and the next build does all the work again."""
+    ws, out = workspace, workspace / "output"
+    cache = ws / ".output.cache"
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert (cache / "state.pickle").is_file()
+    (cache / "state.next.pickle.tmp").mkdir()        # where the state is written: not a file
+    edit(ws / "examples" / PLATFORM, "南阳宛城中小企业信息服务平台", "南阳宛城区中小企业数字化服务平台")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert not (cache / "state.pickle").exists() and not (cache / "state.next.pickle").exists()
+    same_as_clean(ws, out)
+    (cache / "state.next.pickle.tmp").rmdir()
+    edit(ws / "examples" / PLATFORM, "南阳宛城区中小企业数字化服务平台", "南阳宛城中小企业信息服务平台")
+    assert build_into(ws / "examples", out, AS_OF) == 0
+    assert (cache / "state.pickle").is_file()
+    same_as_clean(ws, out)
+
+
 def test_a_damaged_cache_or_output_only_costs_time(workspace):
     ws, out = workspace, workspace / "output"
     assert build_into(ws / "examples", out, AS_OF) == 0
