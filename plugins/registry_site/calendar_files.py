@@ -162,7 +162,7 @@ def publicity_ics(p: "PublicityView", settings) -> bytes:
 def publicity_ics_inputs(p: "PublicityView") -> tuple:
     """Every field of the view publicity_calendar reads (with the settings, which are in the build
     cache's global key): the calendar's own key, so that a change to a platform the list names
-    rewrites the page, not the calendar (tests/site/test_calendar_files.py checks that no other
+    rewrites the page, not the calendar (tests/site/test_cache_keys.py checks that no other
     field changes it)."""
     return (p.id, p.url, p.title, p.programme.title, p.starts_on, p.ends_on, p.working_days, p.calendar_source,
             p.objections)

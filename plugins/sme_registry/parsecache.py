@@ -7,8 +7,9 @@ implicitly typed scalars and the problems the file itself has.  Not the text, fr
 finds the line of a field: it is the bytes the entry is keyed by, decoded again (read from the file
 only when a problem asks for a line, if the caller knew the digest without handing over the bytes:
 `known`; then only while the file still has that digest).
-Everything after parsing (schemas, rules across records) runs on every build: a cached load
-reports the same problems as a fresh one (tests/test_parsecache.py).  Entries not used by a
+Everything after parsing runs on every build (the rules across records; the schemas, for every
+record that did not pass the same schemas last time: SchemaSet.digest), so a cached load reports
+the same problems as a fresh one (tests/test_parsecache.py).  Entries not used by a
 build are dropped when it saves, so the cache holds one registry, not its history.
 
 It also remembers what the rules that look at one record at a time found in it (rules._each:
