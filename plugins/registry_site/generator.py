@@ -374,7 +374,7 @@ class RegistryGenerator(Generator):
         # inputs changed).  The feed of changes shows removed records too, which no
         # view holds: keyed by its own rows.  (Calendar files go with their record's page.)
         made_from = {kind: of(site) for kind, of in search_index.SOURCES.items()}
-        digests = {kind: buildcache.key(views) for kind, views in made_from.items()}
+        digests = {kind: buildcache.views_key(views) for kind, views in made_from.items()}
         # a large type's index is built in parts on many cores (CORES_PER_SEARCH_PART), each its share of the shards
         parts = {kind: max(1, parallel.workers() // CORES_PER_SEARCH_PART) if len(made_from[kind]) >= SPLIT_SEARCH_AT
                  else 1 for kind in made_from}
