@@ -14,6 +14,13 @@ AS_OF = dt.date(2026, 11, 20)
 REPO = Path(__file__).resolve().parents[1]
 
 
+def demo(tmp_path: Path) -> Path:
+    """The demo registry and the registry it extends, in a folder a test may edit: the demo's root."""
+    shutil.copytree(REPO / "registry", tmp_path / "registry")
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    return tmp_path / "examples"
+
+
 def problems(reg):
     return [p.format() for p in reg.problems.sorted()]
 
@@ -24,9 +31,7 @@ def records(reg):
 
 
 def test_cached_loads_equal_fresh_loads_with_errors_and_edits(tmp_path):
-    shutil.copytree(REPO / "registry", tmp_path / "registry")
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    root = tmp_path / "examples"
+    root = demo(tmp_path)
     broken = root / "platforms" / "demo-ha-wancheng-info.yaml"
     broken.write_text(broken.read_text("utf-8").replace('region: "411302"', "region: 411302\nname: 重复"), "utf-8")
     (root / "platforms" / "demo-tabs.yaml").write_text("name: 平台\noperator:\n\tname: 单位\n", "utf-8")
@@ -87,12 +92,11 @@ def test_a_damaged_cache_file_is_ignored(tmp_path):
 
 def test_validate_with_a_cache_prints_what_it_prints_without(tmp_path, capsys):
     from sme_registry.cli import main
-    shutil.copytree(REPO / "registry", tmp_path / "registry")
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    record = tmp_path / "examples" / "platforms" / "demo-ha-wancheng-info.yaml"
+    root = demo(tmp_path)
+    record = root / "platforms" / "demo-ha-wancheng-info.yaml"
     record.write_text(record.read_text("utf-8").replace('region: "411302"', "region: 411302"), "utf-8")
     store = tmp_path / ".cache" / "validate.pickle"
-    args = [str(tmp_path / "examples"), "--as-of", "2026-11-20"]
+    args = [str(root), "--as-of", "2026-11-20"]
     runs = []
     for extra in ([], ["--cache", str(store)], ["--cache", str(store)]):
         code = main(["validate", *args, *extra])
@@ -108,9 +112,7 @@ def test_what_the_rules_found_in_a_record_is_remembered_until_its_files_change(t
     from stdnum.cn import uscc
     from sme_registry import parallel, rules
 
-    shutil.copytree(REPO / "registry", tmp_path / "registry")
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    root = tmp_path / "examples"
+    root = demo(tmp_path)
     store = tmp_path / "parse.pickle"
     checked = []
     is_valid = uscc.is_valid
@@ -167,9 +169,7 @@ def test_files_known_by_their_digest_are_found_without_reading_them(tmp_path, mo
     records, problems and lines are a fresh load's.  A file edited after it was hashed is parsed
     as it is now, and the cache says so (the build then records no inputs key)."""
     from sme_registry.parsecache import file_digest
-    shutil.copytree(REPO / "registry", tmp_path / "registry")
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    root = tmp_path / "examples"
+    root = demo(tmp_path)
     record = root / "platforms" / "demo-ha-wancheng-info.yaml"
     # a problem the rules find (not the file itself), which names the line of the field
     record.write_text(record.read_text("utf-8").replace('region: "411302"', 'region: "999999"'), "utf-8")
@@ -210,9 +210,7 @@ def test_records_that_passed_the_same_schemas_are_not_checked_again(tmp_path, mo
     (schemas.SchemaSet.digest): a rebuild checks the others, and every record once they change."""
     from sme_registry import registry as registry_module
     from sme_registry.schemas import SchemaSet
-    shutil.copytree(REPO / "registry", tmp_path / "registry")
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    root = tmp_path / "examples"
+    root = demo(tmp_path)
     broken = root / "platforms" / "demo-ha-wancheng-info.yaml"
     broken.write_text(broken.read_text("utf-8").replace('region: "411302"', "region: 411302"), "utf-8")
     store = tmp_path / "parse.pickle"
