@@ -126,7 +126,7 @@ class History:
     file_history_url: dict[tuple[str, str], str] = field(default_factory=dict)
     unavailable_text: str = UNAVAILABLE
     incomplete_text: str = INCOMPLETE
-    _unchanged: RecordHistory | None = field(default=None, repr=False, compare=False)
+    _unchanged: RecordHistory | None = field(default=None, init=False, repr=False, compare=False)
 
     def record(self, type: str, rid: str) -> RecordHistory:
         key = (type, rid)
