@@ -340,10 +340,12 @@ def _layers(root: Path) -> list[Path] | None:
 
 def _git_state(folder: Path) -> bytes:
     """The commit the history is read from, asked as history.py asks Git (same pinned config and
-    environment: a GIT_DIR inherited from a hook must not point this at another repository)."""
+    environment: a GIT_DIR inherited from a hook must not point this at another repository).  One
+    call (each costs 9 ms): with no commit yet, or no repository, it answers nothing, and there
+    is no history either."""
     from .history import _git
-    answers = [_git(folder, "rev-parse", *args) for args in (["HEAD"], ["--is-shallow-repository"], ["--show-toplevel"])]
-    return "|".join(a if a is not None else "-" for a in answers).encode()
+    answer = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD")
+    return b"-" if answer is None else answer.encode()
 
 
 def registry_part(registry: Path, content: Path, digests: dict | None = None, keep: dict | None = None) -> bytes | None:
