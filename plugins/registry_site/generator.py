@@ -103,7 +103,7 @@ def as_of_setting(settings) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-@dataclass
+@dataclass(slots=True)
 class Job:
     """One page to render: `save_as` from `template` with the template arguments `kwargs`."""
     save_as: str

@@ -80,7 +80,7 @@ class Change:
         return TYPE_LABELS[self.type]
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordHistory:
     """What a record page shows in 修改记录."""
     available: bool
@@ -108,7 +108,7 @@ class RecordHistory:
     incomplete_text = INCOMPLETE
 
 
-@dataclass
+@dataclass(slots=True)
 class ChangeRow:
     """A row of /changes/ and an entry of its feed."""
     change: Change

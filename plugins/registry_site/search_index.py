@@ -90,7 +90,7 @@ FIELDS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Doc:
     fields: dict[str, str]     # field key -> text to index
     entry: dict                # what a result shows

@@ -31,14 +31,14 @@ def cn_date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     id: str
     title: str
     url: str
 
 
-@dataclass
+@dataclass(slots=True)
 class RegionView:
     code: str
     name: str
@@ -47,7 +47,7 @@ class RegionView:
     city: str
 
 
-@dataclass
+@dataclass(slots=True)
 class EventView:
     on: dt.date
     type: str
@@ -60,7 +60,7 @@ class EventView:
     ends_title: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class RecognitionView:
     programme: Link
     level: str
@@ -77,7 +77,7 @@ class RecognitionView:
     events: list[EventView]
 
 
-@dataclass
+@dataclass(slots=True)
 class PlatformView:
     id: str
     url: str
@@ -107,7 +107,7 @@ class PlatformView:
         return self.status in lifecycle.CURRENT
 
 
-@dataclass
+@dataclass(slots=True)
 class DeadlineView:
     on: dt.date
     starts: dt.date | None
@@ -116,7 +116,7 @@ class DeadlineView:
     notice: Link
 
 
-@dataclass
+@dataclass(slots=True)
 class NoticeView:
     id: str
     url: str
@@ -158,7 +158,7 @@ class NoticeView:
         return ics_path(self.url) if self.deadlines else None
 
 
-@dataclass
+@dataclass(slots=True)
 class PublicityView:
     id: str
     url: str
@@ -178,7 +178,7 @@ class PublicityView:
     outcome: Link | None
 
 
-@dataclass
+@dataclass(slots=True)
 class FormView:
     id: str
     url: str
@@ -248,14 +248,14 @@ class FormView:
         return self._files().layout.grid_runs(self.blocks)
 
 
-@dataclass
+@dataclass(slots=True)
 class CriterionView:
     text: str
     clause: str
     condition: str                  # 适用于… (function / category), or ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgrammeView:
     id: str
     url: str
@@ -281,7 +281,7 @@ class ProgrammeView:
     counts: Counter = field(default_factory=Counter)
 
 
-@dataclass
+@dataclass(slots=True)
 class Site:
     as_of: dt.date
     title: str
@@ -320,7 +320,7 @@ class Site:
         return [p for _, p in sorted(rows, key=lambda r: (r[0], r[1].id))]
 
 
-@dataclass
+@dataclass(slots=True)
 class Pager:
     base: str          # e.g. "platforms/"
     number: int        # 1-based
