@@ -115,6 +115,10 @@ class Job:
     # text), or (path, function, what it reads) for one keyed apart from the page, which a change
     # to the page alone leaves as it is
     companions: tuple = ()
+    # what stands for `kwargs` in the page's key, when every argument is made from it: a record's
+    # view's inputs digest (views.platform_inputs, notice_inputs) and its history's digest.  Ten
+    # thousand small dicts pickled were half of a rebuild's keying.
+    inputs: tuple = ()
 
     @property
     def url(self) -> str:
@@ -198,15 +202,19 @@ class RegistryGenerator(Generator):
                        facets=views.facets(current), programme_levels={p.id: p.level for p in site.programmes})
         self._paginate(jobs, "platforms/history/", "platforms_history", site.history_platforms, page_title="历史称号")
         hist = self.history.record
-        jobs += [Job(f"platforms/{p.id}/index.html", "platform",
-                     {"page_title": p.name, "platform": p, "history": hist("platform", p.id)},
-                     companions=((f"platforms/{p.id}.json", partial(opendata.platform_json, p)),))
-                 for p in site.platforms]
+        digest = buildcache.view_digest
+        for p in site.platforms:
+            h = hist("platform", p.id)
+            jobs.append(Job(f"platforms/{p.id}/index.html", "platform", {"page_title": p.name, "platform": p, "history": h},
+                            companions=((f"platforms/{p.id}.json", partial(opendata.platform_json, p)),),
+                            inputs=(p.inputs, digest(h)) if p.inputs else ()))
         self._paginate(jobs, "notices/", "notices", site.notices, per_page=NOTICES_PER_PAGE, page_title="通知公告",
                        facets=views.notice_facets(site.notices))
-        jobs += [Job(f"notices/{n.id}/index.html", "notice", {"page_title": n.title, "notice": n, "history": hist("notice", n.id)},
-                     companions=((n.ics_url, partial(calendar_files.notice_ics, n, self.settings)),) if n.ics_url else ())
-                 for n in site.notices]
+        for n in site.notices:
+            h = hist("notice", n.id)
+            jobs.append(Job(f"notices/{n.id}/index.html", "notice", {"page_title": n.title, "notice": n, "history": h},
+                            companions=((n.ics_url, partial(calendar_files.notice_ics, n, self.settings)),) if n.ics_url else (),
+                            inputs=(n.inputs, digest(h)) if n.inputs else ()))
         self._paginate(jobs, "publicity/", "publicity_list", site.publicity, page_title="公示名单")
         for p in site.publicity:   # a national list has 200+ entries: 100 a page
             first = len(jobs)
@@ -439,7 +447,7 @@ class RegistryGenerator(Generator):
         same, else render it.  Returns the keys and how many were rendered."""
         keys, rendered, old = {}, 0, self.cache.old_pages
         for job in batch:
-            k = keys[job.save_as] = buildcache.key(glob, job.template, job.kwargs)
+            k = keys[job.save_as] = buildcache.key(glob, job.template, *(job.inputs or (job.kwargs,)))
             for rel, _text, *inputs in job.companions:
                 if inputs:
                     keys[rel] = buildcache.key(glob, rel, inputs[0])
