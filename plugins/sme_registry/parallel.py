@@ -13,7 +13,6 @@ import gc
 import multiprocessing
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Callable
 
@@ -40,34 +39,39 @@ def run_all(tasks: list[Callable[[], object]], jobs: int | None = None, collect:
     """Results of `tasks`, in order; in forked workers when there are several cores and tasks.
     `collect=False`: the tasks make no cyclic garbage (parsing, rules): the collector stays off
     while they run, if it is off (long_lived)."""
-    global _TASKS, _COLLECT
+    global _TASKS, _COLLECT, _ENDS
     jobs = workers() if jobs is None else jobs
     run = _collecting if collect else (lambda task: task())
     if jobs <= 1 or len(tasks) <= 1 or _FORK is None:
         return [run(t) for t in tasks]
     _TASKS, _COLLECT = tasks, collect
+    children: list[Background] = []
     try:
-        # a worker that dies (killed for memory, say) fails the build with BrokenProcessPool, never hangs it
-        if len(tasks) <= jobs:     # one task a core: the last runs here, and its result needs no sending back
-            with long_lived(), ProcessPoolExecutor(len(tasks) - 1, mp_context=_FORK) as pool:
-                results = pool.map(_run, range(len(tasks) - 1))
+        # a worker that dies (killed for memory, say) fails the build (Background.result), never hangs it
+        with long_lived():
+            if len(tasks) <= jobs:   # one task a core: the last runs here, and its result needs no sending back
+                children = [Background(lambda i=i: _run(i), here=False) for i in range(len(tasks) - 1)]
                 own = run(tasks[-1])
-                return list(results) + [own]
-        # more tasks than cores: jobs - 1 forked workers take them in order from the front (the
-        # longest first), and this process takes its turns from the back (the shortest: what it
-        # renders adds little to its memory, which holds the whole build); each worker sends its
-        # results back once, at the end.  This process working too saves forking a worker and
-        # sending its results (a rebuild's keying is many short tasks, where those cost as much
-        # as the work).
-        global _ENDS
-        _ENDS = _FORK.Array("q", [0, len(tasks)])       # the next task from the front; one past the back
-        with long_lived(), ProcessPoolExecutor(jobs - 1, mp_context=_FORK) as pool:
-            shares = [pool.submit(_take_turns) for _ in range(jobs - 1)]
+                return [child.result() for child in children] + [own]
+            # more tasks than cores: jobs - 1 forked workers take them in order from the front (the
+            # longest first), and this process takes its turns from the back (the shortest: what it
+            # renders adds little to its memory, which holds the whole build); each worker sends its
+            # results back once, at the end.  This process working too saves forking a worker and
+            # sending its results (a rebuild's keying is many short tasks, where those cost as much
+            # as the work).  Plain forked children (Background), not a process pool: the pool's
+            # threads, queues and shutdown cost a rebuild 0.03 s at each run.
+            _ENDS = _FORK.Array("q", [0, len(tasks)])       # the next task from the front; one past the back
+            children = [Background(_take_turns, here=False) for _ in range(jobs - 1)]
             done = dict(_take_turns(run, from_back=True))
-            for share in shares:
-                done.update(share.result())
-        return [done[i] for i in range(len(tasks))]
+            for child in children:
+                done.update(child.result())
+            return [done[i] for i in range(len(tasks))]
     finally:
+        if _ENDS is not None:           # a failed run: the others stop after their current task
+            with _ENDS.get_lock():
+                _ENDS[0] = _ENDS[1]
+        for child in children:
+            child.join()
         _TASKS, _ENDS = [], None
 
 
@@ -166,10 +170,11 @@ class Background:
     file to write, say): `join()` waits for that too.  Without a second core, or without fork,
     both run here at once."""
 
-    def __init__(self, work: Callable[[], object], then: Callable[[], object] | None = None):
+    def __init__(self, work: Callable[[], object], then: Callable[[], object] | None = None, here: bool | None = None):
+        """`here`: run here (True), in a child (False), or as the cores allow (None)."""
         self._pid = None
         self._outcome: tuple | None = None
-        if workers() < 2 or _FORK is None:
+        if here or (here is None and (workers() < 2 or _FORK is None)):
             self._outcome = _outcome(work)
             if then is not None:
                 then()
