@@ -158,6 +158,7 @@ class RegistryGenerator(Generator):
         markdown_safe.MEMO.update(self.cache.markdown)
         regions.remember(self.cache.regions)
         markdown_safe.USED.clear()
+        markdown_safe.KEYS.clear()
         # the rules across records may still be running beside this (build.py): settled before
         # anything is rendered; an invalid registry may break the view models, and then what the
         # rules found is what is reported

@@ -56,7 +56,14 @@ def render(text: str | None, *, shift_headings: int = 1) -> Markup:
 
 
 def _key(text: str, shift_headings: int) -> bytes:
-    return hashlib.blake2b(f"{shift_headings}\0{text}".encode(), digest_size=16).digest()
+    # each text is keyed twice in a build (prerender, then render): the second time from here
+    known = KEYS.get((text, shift_headings))
+    if known is None:
+        known = KEYS[(text, shift_headings)] = hashlib.blake2b(f"{shift_headings}\0{text}".encode(), digest_size=16).digest()
+    return known
+
+
+KEYS: dict[tuple[str, int], bytes] = {}
 
 
 # One paragraph of plain text, the usual platform summary: no character Markdown gives a meaning

@@ -357,6 +357,18 @@ SHARED = (PlatformView, NoticeView, PublicityView, ProgrammeView, FormView)
 
 
 def region_view(code: str) -> RegionView:
+    """One view per code, shared by every record in that place (ten thousand platforms, a few
+    hundred places)."""
+    view = _REGION_VIEWS.get(code)
+    if view is None:
+        view = _REGION_VIEWS[code] = _region_view(code)
+    return view
+
+
+_REGION_VIEWS: dict[str, RegionView] = {}
+
+
+def _region_view(code: str) -> RegionView:
     r = regions.lookup(code)
     if r is None:
         return RegionView(code, code, code, "", "")
