@@ -33,7 +33,7 @@ def _parser() -> markdown.Markdown:
     return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
 
-_MD = _parser()
+_MD: markdown.Markdown | None = None      # made when a text first needs it (0.02 s: a rebuild's texts are in MEMO)
 _EMPTY_P = re.compile(r"<p>\s*</p>\n?")
 
 
@@ -82,8 +82,11 @@ def plain_paragraph(text: str) -> bool:
 
 
 def _convert(text: str) -> str:
+    global _MD
     if plain_paragraph(text):
         return "<p>" + text.rstrip("\n") + "</p>"
+    if _MD is None:
+        _MD = _parser()
     _MD.reset()
     return _MD.convert(text)
 

@@ -15,8 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def markdown_html(text: str) -> str:
     """What the page held before the fast path: Python-Markdown, then the same sanitising."""
-    md._MD.reset()
-    return md._MD.convert(text)
+    return md._parser().convert(text)
 
 
 def record_texts() -> list[str]:
