@@ -326,6 +326,7 @@ def commit(folder: Path) -> None:
         os.replace(nxt, Path(folder) / STATE)
     else:
         (Path(folder) / STATE).unlink(missing_ok=True)
+    (Path(folder) / "state.pickle").unlink(missing_ok=True)      # the state as pickled before e0345de
 
 
 def discard(folder: Path) -> None:
@@ -392,12 +393,12 @@ def registry_part(registry: Path, content: Path, digests: dict | None = None, ke
     return h.digest()
 
 
-def inputs_key(part: bytes | None, as_of, settings, lunr_js: Path) -> bytes | None:
-    """What a build is made from: `part` (registry_part) with the global key (templates, code,
-    libraries, settings, "as of")."""
+def inputs_key(part: bytes | None, settled: bytes) -> bytes | None:
+    """What a build is made from: `part` (registry_part) with the global key (`settled`: templates,
+    code, libraries, settings, "as of")."""
     if part is None:
         return None
-    return key(global_key(settings, as_of, Path(settings["THEME"]), lunr_js), part)
+    return key(settled, part)
 
 
 def listing(output: Path) -> dict[str, int]:
