@@ -230,16 +230,17 @@ class RegistryGenerator(Generator):
             check = checks[p.id]
             jobs.append(Job(f"programmes/{p.id}/check/index.html", "programme_check",
                             {"page_title": f"{p.name}{check.title}", "programme": p, "check": check}))
-        jobs.append(Job("forms/index.html", "forms", {"page_title": "表单下载"}, site_wide=True))
+        jobs.append(Job("forms/index.html", "forms", {"page_title": "表单下载", "forms": site.forms}))
         jobs += [Job(f"forms/{f.id}/index.html", "form", {"page_title": f.title, "form": f, "history": hist("form", f.id)})
                  for f in site.forms]
-        jobs.append(Job("data/index.html", "data", {"page_title": "开放数据", "fields": opendata.FIELD_DOCS}, site_wide=True))
+        jobs.append(Job("data/index.html", "data", {"page_title": "开放数据", "fields": opendata.FIELD_DOCS}))
         jobs.append(Job("site-map/index.html", "site_map", {"page_title": "网站地图"}, site_wide=True))
         self._paginate(jobs, "changes/", "changes", self.history.recent, per_page=history.PER_PAGE, page_title="最近更新",
                        history_window=history.RECENT, history=hist("", ""))
-        jobs.append(Job("search/index.html", "search", {"page_title": "搜索"}, site_wide=True))
+        jobs.append(Job("search/index.html", "search",
+                        {"page_title": "搜索", "programmes": [(p.id, p.name) for p in site.programmes]}))
         # 404.html is served at any depth: its links are root-relative, not page-relative
-        jobs.append(Job("404.html", "404", {"page_title": "页面不存在"}, site_wide=True, relative_urls=False))
+        jobs.append(Job("404.html", "404", {"page_title": "页面不存在"}, relative_urls=False))
         return jobs
 
     def _render(self, job: Job) -> str:

@@ -292,11 +292,15 @@ class Site:
     publicity: list[PublicityView]
     forms: list[FormView]
     by_id: dict = field(default_factory=dict)
+    _current: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def current_platforms(self):
-        """Current titles, grouped by place (region code), then by name."""
-        return sorted((p for p in self.platforms if p.current), key=lambda p: (p.region.code, p.name, p.id))
+        """Current titles, grouped by place (region code), then by name (sorted once: the list
+        pages and the site map both ask)."""
+        if self._current is None:
+            self._current = sorted((p for p in self.platforms if p.current), key=lambda p: (p.region.code, p.name, p.id))
+        return self._current
 
     @property
     def history_platforms(self):
