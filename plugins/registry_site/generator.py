@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import marshal
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -412,13 +413,14 @@ class RegistryGenerator(Generator):
                   "changes-feed": (self.history.recent, self.history.available, self.history.complete)}
         return work, {name: buildcache.key(glob, name, inputs[name]) for name in work}, search_stages
 
-    def _open_data(self, out: Output) -> dict[str, dict[str, bytes]]:
+    def _open_data(self, out: Output) -> bytes:
         """data/*; returns what each platform's and notice's line was made from (its view's
-        inputs), which the next build compares to keep the lines of the records unchanged."""
+        inputs), which the next build compares to keep the lines of the records unchanged:
+        marshalled, since only that build's stage reads it (the build process only keeps it)."""
         made_from = {"platforms": {p.id: p.inputs for p in self.site.platforms if p.inputs},
                      "notices": {n.id: n.inputs for n in self.site.notices if n.inputs}}
         opendata.write_lists(self.site, out, self._kept_lines(made_from))
-        return made_from
+        return marshal.dumps(made_from)
 
     def _kept_lines(self, made_from: dict[str, dict[str, bytes]]) -> dict[str, dict[str, str]]:
         """The lines of the published data files (opendata.KEPT_LINES) that a rebuild keeps: those
@@ -428,7 +430,10 @@ class RegistryGenerator(Generator):
         build, or when the published file is not the one the build cache recorded."""
         cache, kept = self.cache, {}
         old = cache.old_stages.get("opendata")
-        before = old[2] if old and isinstance(old[2], dict) else None
+        try:
+            before = marshal.loads(old[2]) if old else None
+        except (TypeError, ValueError, EOFError):
+            before = None
         if not before or cache.previous_output is None:
             return {}
         for rel, (kind, lines_of) in opendata.KEPT_LINES.items():
