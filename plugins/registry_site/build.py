@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from sme_registry import parallel
@@ -202,6 +203,18 @@ def _registry_part(registry: Path, content: Path, keep: dict | None = None) -> t
     return buildcache.registry_part(registry, content, digests, keep), digests
 
 
+def _save_aside(parsed: ParseCache, parent: int) -> None:
+    """The parse cache, written by the rules' child once it sent what they found: it is for the
+    next build, so at the lowest priority, behind the listing of the output (listing.py, nice 10),
+    which this build waits for (it waited 0.013 s while the cache took the core)."""
+    if os.getpid() != parent:
+        try:
+            os.nice(19)
+        except OSError:
+            pass
+    parsed.save()
+
+
 class _RulesAside:
     """The rules across records (rules.check_all), for a large registry checked by a forked child
     on the other core while this process starts the site: Markdown and the view models do not
@@ -223,7 +236,7 @@ class _RulesAside:
             check_all(reg, as_of)
             self.pending, self.join = None, parsed.save(background=True)
         else:
-            self.pending = parallel.Background(work, then=parsed.save)
+            self.pending = parallel.Background(work, then=partial(_save_aside, parsed, os.getpid()))
             self.join = self.pending.join
         reg.rule_memo = None
 
