@@ -92,11 +92,10 @@ def _commit_in_place(staged: Path, output: Path, produced: dict[str, tuple[str, 
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 pass        # no longer that file: gone, or replaced above by a folder of this build
     needed: set[str] = set()                # the folders of the files kept, and theirs
-    for rel in keep:
-        folder = rel[:rel.rfind("/")] if "/" in rel else ""
+    for folder in {rel.rpartition("/")[0] for rel in keep}:       # each folder once, not each file
         while folder and folder not in needed:
             needed.add(folder)
-            folder = folder[:folder.rfind("/")] if "/" in folder else ""
+            folder = folder.rpartition("/")[0]
     for folder in sorted((f for f in folders if f not in needed), key=lambda f: f.count("/"), reverse=True):
         try:
             os.rmdir(f"{top}/{folder}")

@@ -151,7 +151,7 @@ def _load_layer(reg: Registry, root: Path, seen: set, cache=None) -> None:
             if name.startswith(".") or entry.is_dir():
                 continue
             path = entry.path       # a string: a Path for each of ten thousand files cost more than loading them
-            shown = os.path.join(shown_dir, name)
+            shown = f"{shown_dir}/{name}"     # os.path.join's result for these, without its checks
             if not name.endswith(".yaml"):
                 steps.append((shown, 0, "", "记录文件名要以 .yaml 结尾（不是 .yml 或其他）。", "registry.extension"))
                 continue
