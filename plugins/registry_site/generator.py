@@ -453,12 +453,14 @@ class RegistryGenerator(Generator):
         """Key each page by what it shows; take it from the previous output when the key is the
         same, else render it.  Returns the keys and how many were rendered."""
         keys, rendered, old = {}, 0, self.cache.old_pages
+        key, reuse = buildcache.key, out.reuse
         for job in batch:
-            k = keys[job.save_as] = buildcache.key(glob, job.template, *(job.inputs or (job.kwargs,)))
-            for rel, _text, *inputs in job.companions:
-                if inputs:
-                    keys[rel] = buildcache.key(glob, rel, inputs[0])
-            if old.get(job.save_as) == k and all(out.reuse(rel) for rel in (job.save_as, *(c[0] for c in job.companions))):
+            page, companions = job.save_as, job.companions
+            k = keys[page] = key(glob, job.template, *(job.inputs or (job.kwargs,)))
+            for c in companions:
+                if len(c) > 2:              # keyed apart: (path, function, what it reads)
+                    keys[c[0]] = key(glob, c[0], c[2])
+            if old.get(page) == k and reuse(page) and (not companions or all(reuse(c[0]) for c in companions)):
                 continue
             out.write(job.save_as, self._render(job))
             for rel, text, *inputs in job.companions:
