@@ -19,9 +19,10 @@ A key is a content hash of everything the page or stage reads:
     the page shows: statuses, linked titles, dates); a platform's or a notice's view stands in
     them as the digest of what it is made from (views.platform_inputs: its file, its programmes'
     files, the titles it links to, the date; views.notice_inputs), any other view as the digest
-    of its pickle;
-  - for the site-wide pages (home, lists of programmes and forms, site map): the keys of all
-    record pages together, i.e. every view model of the build;
+    of its pickle; a platform's or a notice's own page is keyed by that digest and its history's
+    alone (generator.Job.inputs), every argument of the page being made from them;
+  - for the site-wide pages (home, the list of programmes, site map): the keys of all record
+    pages together, i.e. every view model of the build;
   - for a stage: what it reads (generator._stages): the search index and the open data, the
     digests of the views they are made from.
 Record pages never read the whole site (their templates get only their own arguments),
