@@ -327,7 +327,7 @@ def commit(folder: Path) -> None:
         os.replace(nxt, Path(folder) / STATE)
     else:
         (Path(folder) / STATE).unlink(missing_ok=True)
-    (Path(folder) / "state.pickle").unlink(missing_ok=True)      # the state as pickled before e0345de
+    (Path(folder) / "state.pickle").unlink(missing_ok=True)      # the state in its former, pickled file
 
 
 def discard(folder: Path) -> None:

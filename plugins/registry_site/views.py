@@ -292,7 +292,7 @@ class Site:
     publicity: list[PublicityView]
     forms: list[FormView]
     by_id: dict = field(default_factory=dict)
-    _current: list | None = field(default=None, repr=False, compare=False)
+    _current: list | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def current_platforms(self):
