@@ -206,11 +206,7 @@ def _save_aside(parsed: ParseCache, parent: int) -> None:
     """The parse cache, written by the rules' child once it sent what they found: it is for the
     next build, so at the lowest priority, behind the listing of the output (listing.py, nice 10),
     which this build waits for (it waited 0.013 s while the cache took the core)."""
-    if os.getpid() != parent:
-        try:
-            os.nice(19)
-        except OSError:
-            pass
+    parallel.give_way(parent, 19)
     parsed.save()
 
 

@@ -156,10 +156,8 @@ class RegistryGenerator(Generator):
         # ten thousand records' lines would cost it 0.04 s.
         if not self.cache.old_pages:
             reg.release_sources()
-        markdown_safe.MEMO.update(self.cache.markdown)
+        markdown_safe.new_build(self.cache.markdown)
         regions.remember(self.cache.regions)
-        markdown_safe.USED.clear()
-        markdown_safe.KEYS.clear()
         # the rules across records may still be running beside this (build.py): settled before
         # anything is rendered; an invalid registry may break the view models, and then what the
         # rules found is what is reported

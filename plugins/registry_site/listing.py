@@ -50,11 +50,7 @@ def _walk_aside(top: str, parent: int):
     """walk(top) in the child, which yields the core to the build's more urgent work meanwhile
     (build.py hashes the registry in another child while it reads the parse cache): the listing
     is needed only once the pages are written (or when nothing changed)."""
-    if os.getpid() != parent:
-        try:
-            os.nice(10)
-        except OSError:
-            pass
+    parallel.give_way(parent, 10)
     return walk(top)
 
 

@@ -66,6 +66,14 @@ def _key(text: str, shift_headings: int) -> bytes:
 KEYS: dict[tuple[str, int], bytes] = {}
 
 
+def new_build(memo: dict[bytes, str]) -> None:
+    """A build starts: the previous build's renderings (`memo`, from its build cache) are known,
+    none is used yet (USED: what this build saves for the next), no text's key is worked out."""
+    MEMO.update(memo)
+    USED.clear()
+    KEYS.clear()
+
+
 # One paragraph of plain text, the usual platform summary: no character Markdown gives a meaning
 # to (emphasis, code, links, escapes, HTML, entities, tables; quotes too, to be safe), no line
 # break, nothing at its start that opens another block (an indent, a list item "1." or "- ",

@@ -229,6 +229,17 @@ class Background:
             self._pid = None
 
 
+def give_way(parent: int, niceness: int) -> None:
+    """In a child forked by `parent` (never in `parent` itself, where a Background without a second
+    core runs its work): lower this process's priority, for work the build waits for later or
+    not at all."""
+    if os.getpid() != parent:
+        try:
+            os.nice(niceness)
+        except OSError:
+            pass
+
+
 def _outcome(work) -> tuple[bool, object]:
     try:
         return True, work()
