@@ -117,8 +117,12 @@ def _remove_file_on_the_way(output: Path, rel_dir: str) -> None:
 def build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | None = None,
           overrides: dict | None = None, quiet: bool = False, cache: bool = True) -> int:
     """Validate and build; `cache=False` does all the work again (a clean build)."""
-    with parallel.long_lived():     # the records and view models live until the end
-        return _build(registry, output, as_of, settings_file, overrides, quiet, cache)
+    buildcache.forget_code_part()    # the code's part of the global key is kept for this build only
+    try:
+        with parallel.long_lived():     # the records and view models live until the end
+            return _build(registry, output, as_of, settings_file, overrides, quiet, cache)
+    finally:
+        buildcache.forget_code_part()
 
 
 def _build(registry: Path, output: Path, as_of: dt.date, settings_file: Path | None,

@@ -34,6 +34,7 @@ simply does all the work.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import marshal
@@ -93,6 +94,31 @@ def _hash_records(h, folder: Path, digests: dict, keep: dict | None) -> None:
             h.update(f"{prefix}{name}".encode() + b"\0" + digest)
 
 
+@functools.lru_cache(maxsize=4)
+def _code_part(theme: str, lunr_js: str) -> bytes:
+    """The libraries' versions, the theme, the plugins and lunr.js, hashed once a build (5 ms): a
+    build asks twice, build.py before Pelican starts and the generator with Pelican's settings.
+    Kept only while build.py builds (it forgets it before and after: forget_code_part), so that
+    a process that builds again, or Pelican run on its own, sees a template changed since.  A
+    file edited between the two asks is caught by the next build, whose key then differs."""
+    h = hashlib.blake2b(digest_size=20)
+    for lib in _LIBRARIES:
+        try:
+            h.update(f"{lib}={metadata.version(lib)}|".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{lib}=?|".encode())
+    _hash_tree(h, Path(theme))
+    _hash_tree(h, ROOT / "plugins")
+    for name in ("lunr.min.js", "package.json"):
+        path = Path(lunr_js) / name
+        h.update(path.read_bytes() if path.exists() else b"-")
+    return h.digest()
+
+
+def forget_code_part() -> None:
+    _code_part.cache_clear()
+
+
 def _plain(value) -> bool:
     if isinstance(value, (str, int, float, bool, type(None))):
         return True
@@ -105,17 +131,7 @@ def _plain(value) -> bool:
 
 def global_key(settings, as_of, theme: Path, lunr_js: Path) -> bytes:
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"{FORMAT}|{sys.version}|{as_of}|".encode())
-    for lib in _LIBRARIES:
-        try:
-            h.update(f"{lib}={metadata.version(lib)}|".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{lib}=?|".encode())
-    _hash_tree(h, Path(theme))
-    _hash_tree(h, ROOT / "plugins")
-    for name in ("lunr.min.js", "package.json"):
-        path = Path(lunr_js) / name
-        h.update(path.read_bytes() if path.exists() else b"-")
+    h.update(f"{FORMAT}|{sys.version}|{as_of}|".encode() + _code_part(str(theme), str(lunr_js)))
     # every setting a template could read (values of plain types, and the plain entries of a
     # dict such as JINJA_ENVIRONMENT, whose bytecode cache is not; paths of this build excluded)
     plain = {k: v if _plain(v) else {kk: vv for kk, vv in v.items() if isinstance(kk, str) and _plain(vv)}

@@ -416,16 +416,16 @@ class RegistryGenerator(Generator):
         marshalled, since only that build's stage reads it (the build process only keeps it)."""
         made_from = {"platforms": {p.id: p.inputs for p in self.site.platforms if p.inputs},
                      "notices": {n.id: n.inputs for n in self.site.notices if n.inputs}}
-        opendata.write_lists(self.site, out, self._kept_lines(made_from))
+        opendata.write_lists(self.site, out, self._previous_lists(made_from))
         return marshal.dumps(made_from)
 
-    def _kept_lines(self, made_from: dict[str, dict[str, bytes]]) -> dict[str, dict[str, str]]:
-        """The lines of the published data files (opendata.KEPT_LINES) that a rebuild keeps: those
-        of the records whose view has the same inputs (`made_from`) as when the line was made
+    def _previous_lists(self, made_from: dict[str, dict[str, bytes]]) -> dict[str, opendata.Previous]:
+        """The published data files (opendata.KEPT_LINES) whose lines a rebuild may keep: those of
+        the records whose view has the same inputs (`made_from`) as when the line was made
         (views.platform_inputs and notice_inputs cover the whole view, from which its line is
         made: opendata.platform_record, notice_record, platforms_csv).  None of a file in a clean
         build, or when the published file is not the one the build cache recorded."""
-        cache, kept = self.cache, {}
+        cache, found = self.cache, {}
         old = cache.old_stages.get("opendata")
         try:
             before = marshal.loads(old[2]) if old else None
@@ -433,7 +433,7 @@ class RegistryGenerator(Generator):
             before = None
         if not before or cache.previous_output is None:
             return {}
-        for rel, (kind, lines_of) in opendata.KEPT_LINES.items():
+        for rel, kind in opendata.KEPT_LINES.items():
             entry = cache.published.get(rel)
             try:
                 data = buildcache.read_bytes(Path(cache.previous_output) / rel) if entry else None
@@ -442,9 +442,8 @@ class RegistryGenerator(Generator):
             if data is None or output_digest(data) != entry[0]:
                 continue
             now, was = made_from[kind], before.get(kind, {})
-            kept[rel] = {rid: line for rid, line in lines_of(data.decode("utf-8")).items()
-                         if (inputs := now.get(rid)) and was.get(rid) == inputs}
-        return kept
+            found[rel] = opendata.Previous(data, list(was), {rid for rid, inputs in now.items() if was.get(rid) == inputs})
+        return found
 
     def _record_pages(self, batch: list[Job], glob: bytes, out: Output) -> tuple[dict, int]:
         """Key each page by what it shows; take it from the previous output when the key is the

@@ -17,7 +17,6 @@ import hashlib
 import re
 
 import markdown
-import nh3
 from markupsafe import Markup
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",
@@ -99,12 +98,18 @@ def _convert(text: str) -> str:
     return _MD.convert(text)
 
 
+def _nh3():
+    # imported when a text is first rendered or stripped (5 ms): a rebuild's texts are all in MEMO
+    import nh3
+    return nh3
+
+
 def _render(text: str, shift_headings: int) -> str:
     html = _convert(text)
     for level in range(5, 0, -1) if shift_headings else ():
         new = min(level + shift_headings, 6)
         html = html.replace(f"<h{level}>", f"<h{new}>").replace(f"</h{level}>", f"</h{new}>")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
+    clean = _nh3().clean(html, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
                       attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer")
     return _EMPTY_P.sub("", clean)   # a paragraph that held only removed HTML
@@ -121,7 +126,7 @@ def plain(text: str | None, limit: int = 160, *, html: str | None = None) -> str
     k = hashlib.blake2b(f"plain\0{rendered}".encode(), digest_size=16).digest()
     stripped = MEMO.get(k)
     if stripped is None:
-        stripped = htmllib.unescape(nh3.clean(rendered, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT))
+        stripped = htmllib.unescape(_nh3().clean(rendered, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT))
         stripped = MEMO[k] = " ".join(stripped.split())
     USED[k] = stripped
     return stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"

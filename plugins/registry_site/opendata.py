@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from .views import NoticeView, PlatformView, PublicityView, Site
@@ -118,6 +119,14 @@ def previous_rows(text: str) -> dict[str, str]:
     return {row[:row.index(",")]: row + "\r\n" for row in rows if "," in row}
 
 
+def _csv_fields(p: PlatformView) -> list:
+    h = p.headline
+    return [p.id, p.name, p.operator["name"], p.operator["credit_code"] or "", p.region.code,
+            p.region.full_name, p.category_label, "、".join(p.function_labels), p.status_label,
+            h.programme.title if h else "", _d(h.valid_from) if h else "", _d(h.valid_until) or "" if h else "",
+            h.star or "" if h else ""]
+
+
 def platforms_csv(platforms: list[PlatformView], kept: dict[str, str] | None = None) -> str:
     """`kept`: a previous build's row of each platform whose view is unchanged (previous_rows)."""
     kept = kept or {}
@@ -129,12 +138,15 @@ def platforms_csv(platforms: list[PlatformView], kept: dict[str, str] | None = N
         if row is not None:
             buf.write(row)
             continue
-        h = p.headline
-        w.writerow([p.id, p.name, p.operator["name"], p.operator["credit_code"] or "", p.region.code,
-                    p.region.full_name, p.category_label, "、".join(p.function_labels), p.status_label,
-                    h.programme.title if h else "", _d(h.valid_from) if h else "", _d(h.valid_until) or "" if h else "",
-                    h.star or "" if h else ""])
+        w.writerow(_csv_fields(p))
     return "\ufeff" + buf.getvalue()   # BOM: Excel opens UTF-8 correctly
+
+
+def _csv_row(p: PlatformView) -> str:
+    """The platform's row of platforms.csv, without its "\r\n"."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(_csv_fields(p))
+    return buf.getvalue()[:-2]
 
 
 def write(out: Path, rel: str, text: str) -> str:
@@ -173,22 +185,70 @@ def pretty(value, pad: str = "") -> str:
     return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + pad)   # anything else, as json does
 
 
-# The files of data/ whose lines a rebuild may keep (write_lists' `kept`): the views their lines
-# are made from, and how a published file is cut into lines by record id.
-KEPT_LINES = {"data/platforms.json": ("platforms", previous_lines), "data/platforms.csv": ("platforms", previous_rows),
-              "data/notices.json": ("notices", previous_lines)}
+# The files of data/ whose lines a rebuild may keep (write_lists' `previous`): the views their
+# lines are made from.
+KEPT_LINES = {"data/platforms.json": "platforms", "data/platforms.csv": "platforms", "data/notices.json": "notices"}
 
 
-def write_lists(site: Site, out: Path, kept: dict[str, dict[str, str]] | None = None) -> list[str]:
-    """data/: every platform, notice and publicity list in one file each.  `kept`: for a file of
-    KEPT_LINES, a previous build's line of each record whose view is unchanged (a rebuild makes
-    only the others')."""
-    kept = kept or {}
-    platforms, notices = kept.get("data/platforms.json", {}), kept.get("data/notices.json", {})
+@dataclass(slots=True)
+class Previous:
+    """A file of KEPT_LINES as the previous build published it (`data`, which the caller checked
+    against the build cache's record of it), the ids of the records that build made it from, in
+    its order, and those whose view has the same inputs now: their lines may be kept."""
+    data: bytes
+    ids: list[str]
+    unchanged: set[str]
+
+
+def _spliced(previous: Previous, views: list, line, sep: bytes, comma: bool) -> bytes | None:
+    """The file again from its published bytes, only the lines of the records whose view changed
+    made again (`line(view)`), when it holds the same records in the same order: the usual
+    rebuild, with no Python work for each line kept (the open data's stage after one change 0.12
+    → 0.06 s at 10,000 platforms).  The file is one line before the records' (JSON "[", the CSV
+    header), a line each, separated by `sep`, then for JSON "]" (and every line but the last ends
+    in ",": `comma`).  None when the records or their order differ, or when a line break inside a
+    field (a quoted CSV field) makes the lines not the records."""
+    ids = [v.id for v in views]
+    if previous.ids != ids or previous.data.count(sep) != len(ids) + (2 if comma else 1):
+        return None
+    parts = previous.data.split(sep)
+    unchanged, last = previous.unchanged, len(ids)
+    for i, v in enumerate(views, 1):
+        if v.id not in unchanged:
+            parts[i] = line(v).encode("utf-8") + (b"," if comma and i < last else b"")
+    return sep.join(parts)
+
+
+def _json_lines(views: list, record, previous: Previous | None) -> str | bytes:
+    make = lambda v: _line(record(v))
+    if previous is None:
+        return _join([make(v) for v in views])
+    spliced = _spliced(previous, views, make, b"\n", comma=True)
+    if spliced is not None:
+        return spliced
+    kept = {rid: line for rid, line in previous_lines(previous.data.decode("utf-8")).items() if rid in previous.unchanged}
+    return _join([kept.get(v.id) or make(v) for v in views])
+
+
+def _csv_lines(platforms: list[PlatformView], previous: Previous | None) -> str | bytes:
+    if previous is None:
+        return platforms_csv(platforms)
+    spliced = _spliced(previous, platforms, _csv_row, b"\r\n", comma=False)
+    if spliced is not None:
+        return spliced
+    rows = previous_rows(previous.data.decode("utf-8"))
+    return platforms_csv(platforms, {rid: row for rid, row in rows.items() if rid in previous.unchanged})
+
+
+def write_lists(site: Site, out: Path, previous: dict[str, Previous] | None = None) -> list[str]:
+    """data/: every platform, notice and publicity list in one file each.  `previous`: for a file
+    of KEPT_LINES, what the previous build published (a rebuild makes only the lines of the records
+    whose view changed)."""
+    previous = previous or {}
     return [
-        write(out, "data/platforms.json", _join([platforms.get(p.id) or _line(platform_record(p)) for p in site.platforms])),
-        write(out, "data/platforms.csv", platforms_csv(site.platforms, kept.get("data/platforms.csv"))),
-        write(out, "data/notices.json", _join([notices.get(n.id) or _line(notice_record(n)) for n in site.notices])),
+        write(out, "data/platforms.json", _json_lines(site.platforms, platform_record, previous.get("data/platforms.json"))),
+        write(out, "data/platforms.csv", _csv_lines(site.platforms, previous.get("data/platforms.csv"))),
+        write(out, "data/notices.json", _json_lines(site.notices, notice_record, previous.get("data/notices.json"))),
         write(out, "data/publicity.json", dumps_lines([publicity_record(p) for p in site.publicity])),
     ]
 

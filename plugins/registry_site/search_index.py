@@ -65,7 +65,6 @@ from pathlib import Path
 from sme_registry.parallel import collector_paused
 
 from . import markdown_safe
-from .search_lunr import ShardedBuilder
 from .search_tokens import index_tokens, t2s_string, t2s_table
 from .views import Site
 from .output import Output, emit
@@ -243,6 +242,7 @@ def build_index(docs: list[Doc], fields: list[tuple], table: dict, common_min: i
         tokenised = [{key: [t for t in toks if t not in common] for key, toks in fs.items()} for fs in tokenised]
     pairs = sum(len(refs) for t, refs in holders.items() if t not in common)
     n = shard_count(pairs)
+    from .search_lunr import ShardedBuilder     # lunr (3 ms to import): only where an index is built
     builder = ShardedBuilder([(key, boost) for key, boost, _ in fields], n, part)
     for ref, fs in enumerate(tokenised):
         builder.add(str(ref), fs)
@@ -363,6 +363,7 @@ def _patch(docs: list[Doc], fields: list[tuple], table: dict, common_min: int, p
     ordered = lambda rows: {r: [(key, list(terms.items())) for key, terms in row.items()] for r, row in rows.items()}
     dirty = {k for k in before.keys() | after.keys() if ordered(before.get(k, {})) != ordered(after.get(k, {}))}
     gone = set(changed)
+    from .search_lunr import ShardedBuilder
     builder = ShardedBuilder([(key, boost) for key, boost, _ in fields], n)
     kept, present = {}, []
     for k in range(part[0], n, part[1]):

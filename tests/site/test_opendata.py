@@ -235,3 +235,54 @@ def test_a_rebuild_takes_the_lines_it_keeps_from_the_published_lists(demo):
     # a field holding a line break is quoted across two lines: no row is taken from such a file
     broken = [dataclasses.replace(site.platforms[0], name="第一行\r\n第二行")] + site.platforms[1:]
     assert opendata.previous_rows(opendata.platforms_csv(broken)) == {}
+
+
+def test_a_rebuild_splices_the_changed_lines_into_the_published_lists(tmp_path):
+    """With the same records in the same order, a rebuild keeps the published files' bytes and
+    replaces only the lines of the records whose view changed (opendata._spliced); with records
+    added, removed or reordered, or a line break inside a CSV field, it cuts the file by record id
+    instead.  Either way the files are those a build with nothing to keep writes."""
+    import dataclasses
+    import datetime as dt
+
+    from registry_site.views import build_site
+
+    as_of = dt.date(2024, 11, 20)
+    site = build_site(load_registry(EXAMPLES, as_of=as_of), as_of)
+
+    def files(s, previous=None) -> dict[str, bytes]:
+        folder = tmp_path / f"out-{len(list(tmp_path.iterdir()))}"
+        opendata.write_lists(s, folder, previous)
+        return {rel: (folder / rel).read_bytes() for rel in opendata.KEPT_LINES}
+
+    def previous(published: dict[str, bytes], s, changed: set[str]) -> dict[str, opendata.Previous]:
+        views = {"platforms": s.platforms, "notices": s.notices}
+        return {rel: opendata.Previous(published[rel], [v.id for v in views[kind]],
+                                       {v.id for v in views[kind]} - changed)
+                for rel, kind in opendata.KEPT_LINES.items()}
+
+    published = files(site)
+    renamed = [dataclasses.replace(p, name=p.name + "（更名）") if i in (0, 3, len(site.platforms) - 1) else p
+               for i, p in enumerate(site.platforms)]
+    changed = {site.platforms[i].id for i in (0, 3, len(site.platforms) - 1)} | {site.notices[-1].id}
+    notices = site.notices[:-1] + [dataclasses.replace(site.notices[-1], title="（更正）" + site.notices[-1].title)]
+    after = dataclasses.replace(site, platforms=renamed, notices=notices)
+    spliced = files(after, previous(published, site, changed))
+    assert spliced == files(after)
+    assert spliced["data/platforms.json"] != published["data/platforms.json"]
+    assert "（更正）".encode() in spliced["data/notices.json"]
+    # a line whose record is marked unchanged is kept as published, even if its view now differs:
+    # what is kept is the caller's to say (generator._previous_lists compares the views' inputs)
+    kept = files(after, previous(published, site, set()))
+    assert kept == published
+    # another order of the same records, a record removed: cut by id
+    for others in (site.platforms[::-1], site.platforms[1:]):
+        moved = dataclasses.replace(site, platforms=others)
+        assert files(moved, previous(published, site, set())) == files(moved)
+    # a name with a line break: its CSV row spans two lines, and the next rebuild keeps no CSV row
+    broken = dataclasses.replace(site, platforms=[dataclasses.replace(site.platforms[0], name="第一行\r\n第二行")]
+                                 + site.platforms[1:])
+    with_break = files(broken, previous(published, site, {site.platforms[0].id}))
+    assert with_break == files(broken)
+    again = files(broken, previous(with_break, broken, set()))
+    assert again == with_break
