@@ -203,8 +203,8 @@ class Previous:
 def _spliced(previous: Previous, views: list, line, sep: bytes, comma: bool) -> bytes | None:
     """The file again from its published bytes, only the lines of the records whose view changed
     made again (`line(view)`), when it holds the same records in the same order: the usual
-    rebuild, with no Python work for each line kept (the open data's stage after one change 0.12
-    → 0.06 s at 10,000 platforms).  The file is one line before the records' (JSON "[", the CSV
+    rebuild, with no Python work for each line kept (the open data's stage after one change 0.12–0.16
+    → 0.06–0.08 s at 10,000 platforms).  The file is one line before the records' (JSON "[", the CSV
     header), a line each, separated by `sep`, then for JSON "]" (and every line but the last ends
     in ",": `comma`).  None when the records or their order differ, or when a line break inside a
     field (a quoted CSV field) makes the lines not the records."""
