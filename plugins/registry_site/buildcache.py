@@ -242,6 +242,8 @@ class BuildCache:
         self.old_stages: dict[str, tuple] = old.get("stages", {}) if self.same_code else {}
         self.markdown: dict[bytes, str] = old.get("markdown", {}) if self.same_code else {}
         self.regions: dict[str, tuple | None] = old.get("regions", {}) if self.same_code else {}
+        # each platform's view as the lists read it, by its inputs (views.platform_summaries)
+        self.platforms: dict = old.get("platforms", {}) if self.same_code else {}
         self.pages: dict[str, bytes] = {}
         self.stages: dict[str, tuple] = {}
         self.in_place = False      # the output stages only changed files (output.py)
@@ -257,13 +259,14 @@ class BuildCache:
         old = self.old_stages.get(name)
         return old[1:] if old and old[0] == stage_key else None
 
-    def save(self, files: dict, markdown_used: dict, regions: dict) -> None:
+    def save(self, files: dict, markdown_used: dict, regions: dict, platforms: dict | None = None) -> None:
         """Write the new state beside the current one; build.py makes it current after the swap."""
         if not self.folder:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         state = {"format": FORMAT, "global": self.global_key, "files": files, "pages": self.pages,
-                 "stages": self.stages, "markdown": markdown_used, "regions": regions, "in_place": self.in_place}
+                 "stages": self.stages, "markdown": markdown_used, "regions": regions, "in_place": self.in_place,
+                 "platforms": platforms or {}}
         _WRITTEN[str(self.folder)] = state
         # marshalled here (0.01 s at 10,000 platforms; a forked child took longer, touching every
         # value of the state), written by a thread while the build publishes its output (the

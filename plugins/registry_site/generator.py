@@ -163,10 +163,8 @@ class RegistryGenerator(Generator):
         # rules found is what is reported
         settle = self.settings.get("REGISTRY_RULES_PENDING") or (lambda: None)
         try:
-            # a clean build of a large registry renders its Markdown on all the cores first
-            markdown_safe.prerender([(pl.summary, views.PLATFORM_EXCERPT) for pl in reg.platforms.values()]
-                                    + [(n.body, views.NOTICE_EXCERPT) for n in reg.notices.values()])
-            site = views.build_site(reg, as_of)
+            # a platform whose inputs are those of the previous build starts from what it saved
+            site = views.build_site(reg, as_of, self.cache.platforms)
         except Exception:
             settle()
             _stop_on_errors(reg)    # the rules' errors, not what they broke, are the report
@@ -199,7 +197,8 @@ class RegistryGenerator(Generator):
         jobs: list[Job] = [Job("index.html", "home", {"page_title": "首页"}, site_wide=True)]
         current = site.current_platforms
         self._paginate(jobs, "platforms/", "platforms", current, page_title="现有示范平台",
-                       facets=views.facets(current), programme_levels={p.id: p.level for p in site.programmes})
+                       facets=views.facets(current, {p.id: p.name for p in site.programmes}),
+                       programme_levels={p.id: p.level for p in site.programmes})
         self._paginate(jobs, "platforms/history/", "platforms_history", site.history_platforms, page_title="历史称号")
         hist = self.history.record
         digest = buildcache.view_digest
@@ -280,7 +279,7 @@ class RegistryGenerator(Generator):
         finally:
             buildcache.share_views(())
         # what the next build may take from this one (buildcache.py; written while the output is published)
-        cache.save(out.files, dict(markdown_safe.USED), regions.known())
+        cache.save(out.files, dict(markdown_safe.USED), regions.known(), views.platform_summaries(site, self.registry.digests))
 
     def _output(self, out: Output, glob: bytes, fresh: bool):
         site, cache = self.site, self.cache

@@ -11,7 +11,9 @@ import datetime as dt
 import hashlib
 import pickle
 from collections import Counter, defaultdict
+import dataclasses
 from dataclasses import dataclass, field
+from functools import partial
 
 from sme_registry import criteria as crit
 from sme_registry import lifecycle, regions
@@ -101,10 +103,46 @@ class PlatformView:
     # a digest of everything the view is made from (platform_inputs), b"" when unknown; what the
     # build cache names the view by, instead of pickling it (buildcache.view_digest)
     inputs: bytes = field(default=b"", repr=False, compare=False)
+    # what the lists and counts read of the recognitions, so that they need not make a view taken
+    # from the previous build (LazyPlatformView): (programme id, level, status) of each recognition
+    # in the order shown, and the headline's last valid day
+    marks: tuple = field(default=(), repr=False, compare=False)
+    until: dt.date | None = field(default=None, repr=False, compare=False)
 
     @property
     def current(self) -> bool:
         return self.status in lifecycle.CURRENT
+
+
+# What a platform's view is first made with when its inputs are those it had in the previous
+# build (the build cache keeps them: platform_summaries): the fields the lists, the counts, the
+# keys, the search index's and the open data's patches read.  Everything else is made on demand.
+SUMMARY_FIELDS = ("name", "region", "status", "functions", "marks", "until")
+
+
+class LazyPlatformView(PlatformView):
+    """A platform's view whose inputs are those it had in the previous build.  It starts with the
+    fields of SUMMARY_FIELDS as that build saved them, and is made whole (`_make`: the same
+    _platform_view a new view comes from) the first time anything else is read, by a page that
+    shows it, say.  A rebuild after one change made ten thousand views only to read their summaries
+    (0.24 s at 10,000 platforms); now it makes those a change reaches, and those its pages show."""
+    __slots__ = ("_make",)
+
+    def __getattr__(self, name: str):
+        # only for an attribute not set yet (or none of that name)
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            make = object.__getattribute__(self, "_make")
+        except AttributeError:
+            make = None
+        if make is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self._make = None
+        whole = make()
+        for f in _MADE_ON_DEMAND:
+            setattr(self, f, getattr(whole, f))
+        return object.__getattribute__(self, name)
 
 
 @dataclass(slots=True)
@@ -293,6 +331,8 @@ class Site:
     forms: list[FormView]
     by_id: dict = field(default_factory=dict)
     _current: list | None = field(default=None, init=False, repr=False, compare=False)
+    # a digest of what the platforms' inputs read besides their files (build_site)
+    platform_context: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def current_platforms(self):
@@ -320,7 +360,8 @@ class Site:
 
     @property
     def expiring(self):
-        rows = [(p.headline.valid_until, p) for p in self.platforms if p.status == "expiring" and p.headline]
+        # `until`, not the headline: a view taken from the previous build is not made for this
+        rows = [(p.until, p) for p in self.platforms if p.status == "expiring" and p.until is not None]
         return [p for _, p in sorted(rows, key=lambda r: (r[0], r[1].id))]
 
 
@@ -357,7 +398,10 @@ PLATFORM_EXCERPT = 100   # characters of a platform's summary in lists and descr
 NOTICE_EXCERPT = 120     # of a notice's text
 
 # A record's view, shown on several pages: pickled once per build for their cache keys (buildcache.py)
-SHARED = (PlatformView, NoticeView, PublicityView, ProgrammeView, FormView)
+SHARED = (PlatformView, LazyPlatformView, NoticeView, PublicityView, ProgrammeView, FormView)
+# the fields of a platform's view that a LazyPlatformView makes when first asked
+_MADE_ON_DEMAND = tuple(f.name for f in dataclasses.fields(PlatformView)
+                        if f.name not in {"id", "url", "publicity", "inputs", *SUMMARY_FIELDS})
 
 
 def region_view(code: str) -> RegionView:
@@ -398,11 +442,43 @@ def criterion_view(c: dict) -> CriterionView:
     return CriterionView(crit.describe(c), c.get("clause", ""), "、".join(cond))
 
 
-def build_site(reg: Registry, as_of: dt.date) -> Site:
-    """All view models for one build.  Linear in the number of records."""
+def build_site(reg: Registry, as_of: dt.date, previous: dict | None = None) -> Site:
+    """All view models for one build.  Linear in the number of records.  `previous`: the platform
+    summaries the build cache kept from the previous build (platform_summaries), when it had the
+    same code and "as of" date: a platform whose inputs are unchanged gets a LazyPlatformView."""
     progs = reg.programmes
     prog_link = {pid: Link(pid, p.name, f"programmes/{pid}/") for pid, p in progs.items()}
     notice_link = {nid: Link(nid, n.title, f"notices/{nid}/") for nid, n in reg.notices.items()}
+
+    # the publicity lists naming each platform, in their order: its view shows them, its inputs cover them
+    pub_links = {uid: Link(uid, pub.title, f"publicity/{uid}/") for uid, pub in reg.publicity.items()}
+    naming: dict[str, list[Link]] = {}
+    for uid, pub in reg.publicity.items():
+        for e in pub.entries:
+            if e in reg.platforms:
+                naming.setdefault(e, []).append(pub_links[uid])
+    # What every platform's inputs read besides its own file (platform_inputs): when that is what it
+    # was in the previous build, a platform whose file is unchanged has the inputs it had then
+    # (a rebuild need not work out ten thousand digests: 0.04 s).
+    context = hashlib.blake2b(pickle.dumps((as_of.toordinal(),
+                                            sorted((k, v) for k, v in reg.digests.items() if k.startswith("programme:")),
+                                            [(link.id, link.title) for link in notice_link.values()],
+                                            [(uid, pub.title, pub.entries) for uid, pub in reg.publicity.items()]),
+                                           protocol=5), digest_size=20).digest()
+    previous = previous or {}
+    saved, same_context = previous.get("platforms", {}), previous.get("context") == context
+    digests = reg.digests
+    plan = {}       # platform id -> (its inputs, the previous build's summary when they are the same)
+    for pid, pl in reg.platforms.items():
+        old, own = saved.get(pid), digests.get(f"platform:{pid}")
+        if same_context and own is not None and old is not None and old[0] == own:
+            plan[pid] = (old[1], old)
+            continue
+        inputs = platform_inputs(pid, pl, reg, as_of, notice_link, naming.get(pid, ()))
+        plan[pid] = (inputs, old if inputs and old is not None and old[1] == inputs else None)
+    # a clean build of a large registry renders its Markdown on all the cores first
+    markdown_safe.prerender([(pl.summary, PLATFORM_EXCERPT) for pid, pl in reg.platforms.items() if plan[pid][1] is None]
+                            + [(n.body, NOTICE_EXCERPT) for n in reg.notices.values()])
 
     # forms first: notices list their attachments
     forms = {}
@@ -429,47 +505,14 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
 
     platforms = []
     for pid, pl in sorted(reg.platforms.items()):
-        recs = []
-        timeline = []
-        known = []
-        for rec in pl.recognitions:
-            prog = progs[rec.programme]
-            w = lifecycle.window(rec, prog, as_of)
-            st = lifecycle.status(rec, prog, as_of, w)
-            known.append((st, w))
-            ended = lifecycle.ending_event(rec)
-            events = [EventView(e.on, e.type, EVENT_LABELS[e.type], e.result, RESULT_LABELS.get(e.result, ""),
-                                e.star, e.reason, notice_link.get(e.notice), e.ends_title) for e in rec.events]
-            recs.append(RecognitionView(prog_link[rec.programme], prog.level, LEVEL_LABELS[prog.level],
-                                        notice_link.get(rec.notice), rec.on, w.valid_from, w.valid_until,
-                                        ended.on if ended else None, st, lifecycle.STATUS_LABELS[st],
-                                        lifecycle.days_left(w.valid_until, as_of) if st in lifecycle.CURRENT else None,
-                                        lifecycle.current_star(rec, as_of), events))
-            timeline.append((rec.on, f"认定为{prog.name}" + (f"（{rec.star}星）" if rec.star else ""),
-                             notice_link.get(rec.notice), prog.name))
-            for e in events:
-                text = e.type_label + (f"：{e.result_label}" if e.result_label else "")
-                if e.star:
-                    text += f"，评为{e.star}星"
-                if e.reason:
-                    text += f"（{e.reason}）"
-                timeline.append((e.on, text, e.notice, prog.name))
-        head = lifecycle.headline(pl, progs, as_of, known)
-        head_view = recs[head[0].index] if head else None
-        # newest first: most important current titles at the top of the page
-        recs_sorted = sorted(recs, key=lambda r: (r.status not in lifecycle.CURRENT, LEVEL_RANK[r.level],
-                                                  -r.announced_on.toordinal()))
-        op = pl.operator
-        summary_html = markdown_safe.render(pl.summary)
-        platforms.append(PlatformView(
-            pid, f"platforms/{pid}/", pl.name,
-            {"name": op.name, "credit_code": op.credit_code, "credit_code_legacy": op.credit_code_legacy,
-             "registered_on": op.registered_on},
-            region_view(pl.region), pl.category, CATEGORY_LABELS.get(pl.category, ""), list(pl.functions),
-            [FUNCTION_LABELS[f] for f in pl.functions], pl.website, summary_html,
-            markdown_safe.plain(pl.summary, PLATFORM_EXCERPT, html=summary_html), head[1] if head else None,
-            lifecycle.STATUS_LABELS[head[1]] if head else "候选（尚无认定）", head_view, recs_sorted,
-            sorted(timeline, key=lambda t: t[0]), {y: pl.metrics[y] for y in sorted(pl.metrics)}))
+        inputs, summary = plan[pid]
+        if summary is None:
+            view = _platform_view(pid, pl, progs, prog_link, notice_link, as_of)
+        else:
+            view = _lazy_view(pid, summary, partial(_platform_view, pid, pl, progs, prog_link, notice_link, as_of))
+        view.publicity = naming.get(pid, [])
+        view.inputs = inputs
+        platforms.append(view)
     by_platform = {p.id: p for p in platforms}
 
     publicity = []
@@ -478,10 +521,8 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
         n = lifecycle.publicity_days(pub, prog)
         end = reg.calendar.last_working_day(pub.starts_on, n)
         st = lifecycle.publicity_status(pub.starts_on, end, as_of)
-        link = Link(uid, pub.title, f"publicity/{uid}/")
+        link = pub_links[uid]
         entries = [by_platform[e] for e in pub.entries if e in by_platform]
-        for e in entries:
-            e.publicity.append(link)
         # the outcome is shown once its notice is out (as of the build date), never before
         out_notice = reg.notices.get(pub.outcome) if pub.outcome else None
         outcome = notice_link[pub.outcome] if out_notice and out_notice.issued_on <= as_of else None
@@ -512,51 +553,118 @@ def build_site(reg: Registry, as_of: dt.date) -> Site:
             prog_view[f.programme.id].forms.append(f)
     for pl in platforms:
         seen = set()
-        for r in pl.recognitions:
-            pv = prog_view[r.programme.id]
-            pv.counts[r.status] += 1
-            if r.programme.id in seen:
+        for prog_id, _level, status in pl.marks:
+            pv = prog_view[prog_id]
+            pv.counts[status] += 1
+            if prog_id in seen:
                 continue
-            seen.add(r.programme.id)
-            (pv.platforms_current if r.status in lifecycle.CURRENT else pv.platforms_past).append(pl)
-
-    for p in platforms:    # now that every publicity list naming it is known
-        p.inputs = platform_inputs(p, reg, as_of)
+            seen.add(prog_id)
+            (pv.platforms_current if status in lifecycle.CURRENT else pv.platforms_past).append(pl)
     site = Site(as_of, reg.title, reg.demo, programmes, platforms, notices, publicity, list(forms.values()))
+    site.platform_context = context
     site.by_id = {"platform": by_platform, "programme": prog_view, "notice": {n.id: n for n in notices},
                   "publicity": {p.id: p for p in publicity}, "form": forms}
     return site
 
 
-def platform_inputs(p: PlatformView, reg: Registry, as_of: dt.date) -> bytes:
+def platform_inputs(pid: str, pl, reg: Registry, as_of: dt.date, notice_link: dict, publicity) -> bytes:
     """A digest of everything build_site makes a platform's view from, or b"" when a file's digest
-    is unknown.  Ten thousand views pickled for the build cache's keys were the most of a
-    rebuild's keying; this digest stands for the view instead, so it must cover every input:
+    is unknown.  It stands for the view in the build cache's keys (ten thousand views pickled
+    were most of a rebuild's keying), and a view whose inputs are those of the previous build
+    is not made unless a page shows it (LazyPlatformView), so it must cover every input:
       - the platform's own file (its record: names, operator, region, recognitions, events,
         metrics, summary) and the "as of" date (statuses, days left, stars);
       - the file of each programme it is recognised under (name, level, validity rules:
         lifecycle.window, status and headline read nothing else);
       - the notices it links to, as they appear in the view (title, or None when missing);
-      - the publicity lists naming it, as they appear in the view (id, title), in order.
+      - the publicity lists naming it (`publicity`: their links, in order).
     The code, the region table (python-stdnum) and the Markdown renderer are in the build
     cache's global key.  tests/site/test_view_inputs.py checks, edit by edit, that a view
     never changes while this digest stays the same."""
     digests = reg.digests
-    own = digests.get(f"platform:{p.id}")
+    own = digests.get(f"platform:{pid}")
     if own is None:
         return b""
-    programmes, notices = [], []       # one pass over the recognitions (ten thousand views a build)
-    for r in p.recognitions:
-        programmes.append(digests.get(f"programme:{r.programme.id}"))
-        n = r.notice
+    programmes, notices = [], []       # one pass over the recognitions (ten thousand platforms a build)
+    for rec in pl.recognitions:
+        programmes.append(digests.get(f"programme:{rec.programme}"))
+        n = notice_link.get(rec.notice)
         notices.append((n.id, n.title) if n else None)
-        for e in r.events:
-            n = e.notice
+        for e in rec.events:
+            n = notice_link.get(e.notice)
             notices.append((n.id, n.title) if n else None)
     if None in programmes:
         return b""
-    parts = (own, as_of.toordinal(), programmes, notices, [(link.id, link.title) for link in p.publicity])
+    parts = (own, as_of.toordinal(), programmes, notices, [(link.id, link.title) for link in publicity])
     return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).digest()
+
+
+def _platform_view(pid: str, pl, progs: dict, prog_link: dict, notice_link: dict, as_of: dt.date) -> PlatformView:
+    """A platform's view, but for the publicity lists naming it and its inputs (build_site)."""
+    recs = []
+    timeline = []
+    known = []
+    for rec in pl.recognitions:
+        prog = progs[rec.programme]
+        w = lifecycle.window(rec, prog, as_of)
+        st = lifecycle.status(rec, prog, as_of, w)
+        known.append((st, w))
+        ended = lifecycle.ending_event(rec)
+        events = [EventView(e.on, e.type, EVENT_LABELS[e.type], e.result, RESULT_LABELS.get(e.result, ""),
+                            e.star, e.reason, notice_link.get(e.notice), e.ends_title) for e in rec.events]
+        recs.append(RecognitionView(prog_link[rec.programme], prog.level, LEVEL_LABELS[prog.level],
+                                    notice_link.get(rec.notice), rec.on, w.valid_from, w.valid_until,
+                                    ended.on if ended else None, st, lifecycle.STATUS_LABELS[st],
+                                    lifecycle.days_left(w.valid_until, as_of) if st in lifecycle.CURRENT else None,
+                                    lifecycle.current_star(rec, as_of), events))
+        timeline.append((rec.on, f"认定为{prog.name}" + (f"（{rec.star}星）" if rec.star else ""),
+                         notice_link.get(rec.notice), prog.name))
+        for e in events:
+            text = e.type_label + (f"：{e.result_label}" if e.result_label else "")
+            if e.star:
+                text += f"，评为{e.star}星"
+            if e.reason:
+                text += f"（{e.reason}）"
+            timeline.append((e.on, text, e.notice, prog.name))
+    head = lifecycle.headline(pl, progs, as_of, known)
+    head_view = recs[head[0].index] if head else None
+    # newest first: most important current titles at the top of the page
+    recs_sorted = sorted(recs, key=lambda r: (r.status not in lifecycle.CURRENT, LEVEL_RANK[r.level],
+                                              -r.announced_on.toordinal()))
+    op = pl.operator
+    summary_html = markdown_safe.render(pl.summary)
+    return PlatformView(
+        pid, f"platforms/{pid}/", pl.name,
+        {"name": op.name, "credit_code": op.credit_code, "credit_code_legacy": op.credit_code_legacy,
+         "registered_on": op.registered_on},
+        region_view(pl.region), pl.category, CATEGORY_LABELS.get(pl.category, ""), list(pl.functions),
+        [FUNCTION_LABELS[f] for f in pl.functions], pl.website, summary_html,
+        markdown_safe.plain(pl.summary, PLATFORM_EXCERPT, html=summary_html), head[1] if head else None,
+        lifecycle.STATUS_LABELS[head[1]] if head else "候选（尚无认定）", head_view, recs_sorted,
+        sorted(timeline, key=lambda t: t[0]), {y: pl.metrics[y] for y in sorted(pl.metrics)},
+        marks=tuple((r.programme.id, r.level, r.status) for r in recs_sorted),
+        until=head_view.valid_until if head_view else None)
+
+
+def _lazy_view(pid: str, summary: tuple, make) -> LazyPlatformView:
+    """A view started from the previous build's summary of it (platform_summaries), `make` making the rest."""
+    _own, _inputs, name, region, status, functions, marks, until = summary
+    view = LazyPlatformView.__new__(LazyPlatformView)
+    view.id, view.url, view.name, view.region, view.status = pid, f"platforms/{pid}/", name, region_view(region), status
+    view.functions, view.marks, view.until = list(functions), marks, dt.date.fromordinal(until) if until else None
+    view._make = make
+    return view
+
+
+def platform_summaries(site: Site, digests: dict[str, bytes]) -> dict:
+    """What the next build starts a platform's view from when its inputs are still these
+    (LazyPlatformView): for each platform, its file's digest (`digests`: Registry.digests), its
+    inputs and SUMMARY_FIELDS; and what the inputs read besides the platform's file (build_site's
+    `context`).  Plain values: the build cache marshals them."""
+    return {"context": site.platform_context,
+            "platforms": {p.id: (digests.get(f"platform:{p.id}"), p.inputs, p.name, p.region.code, p.status,
+                                 tuple(p.functions), p.marks, p.until.toordinal() if p.until else 0)
+                          for p in site.platforms if p.inputs}}
 
 
 def notice_inputs(n: NoticeView, reg: Registry, as_of: dt.date, attachments: list[bytes]) -> bytes:
@@ -583,31 +691,30 @@ def set_notice_inputs(site: Site, reg: Registry, digest) -> None:
         n.inputs = notice_inputs(n, reg, site.as_of, [digest(f) for f in n.attachments])
 
 
-def facets(platforms: list[PlatformView]) -> dict:
-    """Values for the platform filters, with counts, in a stable order."""
+def facets(platforms: list[PlatformView], titles: dict[str, str]) -> dict:
+    """Values for the platform filters, with counts, in a stable order (`titles`: the programmes'
+    names by id).  From each view's `marks`, not its recognitions: a view taken from the previous
+    build is not made for this (LazyPlatformView)."""
     # plain dicts, not Counters: ten thousand platforms make a Counter's += a third of the time
     prog: dict = {}
     level: dict = {}
     region: dict = {}
     function: dict = {}
     status: dict = {}
-    prog_names = {}
     current = lifecycle.CURRENT
     for p in platforms:
         is_current = p.status in current
-        for r in p.recognitions:
-            if not is_current or r.status in current:
-                pid = r.programme.id
+        for pid, lvl, st in p.marks:
+            if not is_current or st in current:
                 prog[pid] = prog.get(pid, 0) + 1
-                prog_names[pid] = r.programme.title
-                level[r.level] = level.get(r.level, 0) + 1
+                level[lvl] = level.get(lvl, 0) + 1
         place = (p.region.code[:2] + "0000", p.region.province)
         region[place] = region.get(place, 0) + 1
         for f in p.functions:
             function[f] = function.get(f, 0) + 1
         status[p.status] = status.get(p.status, 0) + 1
     return {
-        "programme": [(k, prog_names[k], v) for k, v in sorted(prog.items())],
+        "programme": [(k, titles[k], v) for k, v in sorted(prog.items())],
         "level": [(k, LEVEL_LABELS[k], level[k]) for k in sorted(level, key=LEVEL_RANK.get)],
         "region": [(code, name, v) for (code, name), v in sorted(region.items())],
         "function": [(k, FUNCTION_LABELS[k], function[k]) for k in FUNCTION_LABELS if function.get(k)],
