@@ -159,7 +159,8 @@ def test_what_the_rules_found_in_a_record_is_remembered_until_its_files_change(t
     assert parallel.workers() == 2
     load()
     cache = ParseCache(store)
-    assert {rule for found in cache.found_old.values() for rule in found} == {"regions", "credit_codes", "criteria", "personal_data"}
+    assert {rule for found in cache.found_old.values() for rule in found} == {"programmes", "regions", "credit_codes", "recognitions",
+                                                                             "criteria", "personal_data"}
     assert load()[1] == []
 
 
@@ -240,3 +241,28 @@ def test_records_that_passed_the_same_schemas_are_not_checked_again(tmp_path, mo
     checked.clear()
     load_registry(root, as_of=AS_OF, parse_cache=ParseCache(store))
     assert [path for path in checked if not path.endswith("registry.yaml")] == [only]
+
+
+def test_the_rules_of_a_new_process_find_the_regions_they_looked_up_before(tmp_path, monkeypatch):
+    """What regions.lookup found is kept with the parse cache: a rebuild in a new process that
+    checks one edited platform again does not read python-stdnum's region table (0.03 s)."""
+    from sme_registry import regions
+
+    root = demo(tmp_path)
+    store = tmp_path / "parse.pickle"
+    cache = ParseCache(store)
+    first = load_registry(root, as_of=AS_OF, parse_cache=cache)
+    cache.save()
+    platform = root / "platforms" / "demo-xc-weidu-service.yaml"
+    platform.write_text(platform.read_text("utf-8").replace("name: 许昌市魏都区中小企业综合服务平台",
+                                                            "name: 许昌市魏都区中小企业综合服务中心"), "utf-8")
+    monkeypatch.setattr(regions, "_FOUND", {})          # as in a new process
+    read = []
+    parts = regions._parts
+    monkeypatch.setattr(regions, "_parts", lambda code: read.append(code) or parts(code))
+    again = load_registry(root, as_of=AS_OF, parse_cache=ParseCache(store))
+    assert read == []
+    assert problems(again) == problems(first)
+    # without the cache the table is read, and the same problems found
+    monkeypatch.setattr(regions, "_FOUND", {})
+    assert problems(load_registry(root, as_of=AS_OF)) == problems(first) and read

@@ -12,9 +12,10 @@ record that did not pass the same schemas last time: SchemaSet.digest), so a cac
 the same problems as a fresh one (tests/test_parsecache.py).  Entries not used by a
 build are dropped when it saves, so the cache holds one registry, not its history.
 
-It also remembers what the rules that look at one record at a time found in it (rules._each:
-regions, credit codes, criteria, personal data), by the digests of the files they read: a
-rebuild after one change checks that record again, not ten thousand.  The code digest covers
+It also remembers what the rules that look at one record at a time found in it (rules._each: a
+programme's validity and region; a platform's region, credit code, recognitions, criteria and
+personal data), by the digests of the files they read: a rebuild after one change checks that
+record again, not ten thousand.  The code digest covers
 the whole sme_registry package and python-stdnum (the check characters and the region table the
 rules use).
 """
@@ -27,6 +28,7 @@ import pickle
 from functools import partial
 from pathlib import Path
 
+from . import regions
 from .yamlsource import Source
 
 FORMAT = 7
@@ -57,6 +59,9 @@ class ParseCache:
         self._found_old: dict | bytes = {}
         self.found_new: dict = {}
         self.record_keys: dict = {}    # (kind, id) -> its key above, worked out once a run (rules._memo_key)
+        # what regions.lookup found (regions.known), for the rules' lookups: checking one platform's
+        # region again read python-stdnum's whole table (0.03 s) in the process that checks the rules
+        self.regions: dict = {}
         if self.file:
             try:
                 with open(self.file, "rb") as f:
@@ -66,6 +71,7 @@ class ParseCache:
                     self.old = marshal.loads(entries) if isinstance(entries, bytes) else entries
                     self._implicit_old, self._found_old = stored["implicit"], stored["found"]
                     self.schemas = stored["schemas"]
+                    self.regions = stored.get("regions", {})
             except Exception:    # missing, truncated, another version: parse everything
                 self.old, self._implicit_old, self._found_old = {}, {}, {}
 
@@ -130,7 +136,8 @@ class ParseCache:
 
     def found(self, key: tuple) -> dict | None:
         """{rule: its problems} for a record the rules checked before (key: rules._memo_key)."""
-        entry = self.found_old.get(key) or self.found_new.get(key)
+        old = self._found_old if type(self._found_old) is dict else self.found_old    # 39,000 asks a rebuild
+        entry = old.get(key) or self.found_new.get(key)
         if entry is not None:
             self.found_new[key] = entry
         return entry
@@ -170,7 +177,7 @@ class ParseCache:
         implicit = {key: found for key in self.new if (found := self._implicit(key))}
         with open(tmp, "wb") as f:
             pickle.dump({"format": FORMAT, "code": _code_digest(), "entries": entries, "implicit": marshal.dumps(implicit),
-                         "schemas": self.schemas,
+                         "schemas": self.schemas, "regions": regions.known(),
                          "found": pickle.dumps(self.found_new, protocol=5)}, f, protocol=5)
         os.replace(tmp, self.file)
 

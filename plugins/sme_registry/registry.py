@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import regions
 from .parsecache import file_digest
 from .problems import Problems
 from .records import FOLDERS, Form, HolidayYear, Notice, Platform, Programme, Publicity
@@ -94,6 +95,8 @@ def load_registry(root: Path | str, *, check_rules: bool = True, as_of: dt.date 
     (parsecache.py) reuses the parse of files whose bytes are unchanged."""
     root = Path(root)
     reg = Registry(root, rule_memo=parse_cache)
+    if parse_cache is not None:
+        regions.remember(parse_cache.regions)     # what the rules looked up last time (parsecache.py)
     if not root.is_dir():
         reg.problems.add(display_path(root), 0, "", "登记库目录不存在。请检查路径（REGISTRY=…）。", rule="registry.missing")
         return reg
