@@ -144,13 +144,31 @@ def global_key(settings, as_of, theme: Path, lunr_js: Path) -> bytes:
 def key(*parts) -> bytes:
     """A key from bytes, strings (a template's name) and picklable values (view models)."""
     h = hashlib.blake2b(digest_size=20)
+    _feed(h, parts)
+    return h.digest()
+
+
+def _feed(h, parts) -> None:
     for part in parts:
         if type(part) is str:     # its length, then its bytes: no pickler for a template's name
             data = part.encode("utf-8", "surrogatepass")
             h.update(b"\x8c%d\x00" % len(data) + data)
         else:
             h.update(part if isinstance(part, bytes) else _dumps(part))
-    return h.digest()
+
+
+def keyer(*prefix):
+    """key(*prefix, *parts) as a function of `parts`, all bytes, with the prefix hashed once: ten
+    thousand record pages share theirs (the global part, the template's name), a third of their keying."""
+    h = hashlib.blake2b(digest_size=20)
+    _feed(h, prefix)
+
+    def of(*parts: bytes) -> bytes:
+        g = h.copy()
+        for part in parts:
+            g.update(part)
+        return g.digest()
+    return of
 
 
 # A platform's view appears on its page, on a page of the list, on its programmes' pages and in
@@ -361,7 +379,10 @@ def discard(folder: Path) -> None:
 # file of the registry's layers, the global key (templates, code, libraries, settings, "as of"),
 # Pelican's own pages (content/), and the Git commit the history is read from.  The published
 # folder must also be exactly what that build left (the same files, the same sizes).
-INPUTS = "inputs.pickle"
+# The file: the inputs key first (KEY_SIZE bytes), then the listing and the report marshalled, so
+# that a build with something to do reads 20 bytes of it, not 0.9 MB (4 ms at 10,000 platforms).
+INPUTS = "inputs.bin"
+KEY_SIZE = 20
 
 
 def _layers(root: Path) -> list[Path] | None:
@@ -435,21 +456,25 @@ def unchanged(folder: Path, output: Path, key: bytes | None, found=None) -> str 
         return None
     try:
         with open(Path(folder) / INPUTS, "rb") as f:
-            stored = pickle.load(f)
-    except Exception:
+            if f.read(KEY_SIZE) != key:
+                return None
+            stored = marshal.loads(f.read())
+        held, report = stored["listing"], stored["report"]
+    except Exception:     # missing, truncated, not this format
         return None
-    if stored.get("key") != key or stored.get("listing") != (listing(output) if found is None else found()):
+    if held != (listing(output) if found is None else found()):
         return None
-    return stored.get("report", "")
+    return report
 
 
 def record_inputs(folder: Path, output: Path, key: bytes | None, report: str, held: dict | None = None) -> None:
     """After a build was published: what it was built from, and what it left (`held`, when the
     caller knows it: listing(output) otherwise)."""
     path = Path(folder) / INPUTS
-    if key is None:
+    (Path(folder) / "inputs.pickle").unlink(missing_ok=True)       # the former, pickled file
+    if key is None or len(key) != KEY_SIZE:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
-        pickle.dump({"key": key, "listing": listing(output) if held is None else held, "report": report}, f, protocol=5)
+        f.write(key + marshal.dumps({"listing": listing(output) if held is None else held, "report": report}))

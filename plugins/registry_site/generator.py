@@ -117,8 +117,8 @@ class Job:
     # to the page alone leaves as it is
     companions: tuple = ()
     # what stands for `kwargs` in the page's key, when every argument is made from it: a record's
-    # view's inputs digest (views.platform_inputs, notice_inputs) and its history's digest.  Ten
-    # thousand small dicts pickled were half of a rebuild's keying.
+    # view's inputs digest (views.platform_inputs, notice_inputs) and its history's digest, as
+    # bytes (buildcache.keyer).  Ten thousand small dicts pickled were half of a rebuild's keying.
     inputs: tuple = ()
 
     @property
@@ -449,9 +449,16 @@ class RegistryGenerator(Generator):
         same, else render it.  Returns the keys and how many were rendered."""
         keys, rendered, old = {}, 0, self.cache.old_pages
         key, reuse = buildcache.key, out.reuse
+        keyers = {}       # template -> buildcache.keyer(glob, template), for the pages keyed by `inputs` (bytes)
         for job in batch:
             page, companions = job.save_as, job.companions
-            k = keys[page] = key(glob, job.template, *(job.inputs or (job.kwargs,)))
+            if job.inputs:
+                of = keyers.get(job.template)
+                if of is None:
+                    of = keyers[job.template] = buildcache.keyer(glob, job.template)
+                k = keys[page] = of(*job.inputs)
+            else:
+                k = keys[page] = key(glob, job.template, job.kwargs)
             for c in companions:
                 if len(c) > 2:              # keyed apart: (path, function, what it reads)
                     keys[c[0]] = key(glob, c[0], c[2])

@@ -72,6 +72,7 @@ def test_an_unchanged_registry_makes_no_platform_view_whole(workspace):
     assert shown == what_lists_show(first)
     same_views(again, first)              # and each view, once asked, is the one made from nothing
     assert all(made(p) for p in again.platforms)
+    assert platform_summaries(again, reg.digests) == saved      # what the next build starts from
 
 
 @pytest.mark.parametrize("change", list(EDITS.values()), ids=list(EDITS))
