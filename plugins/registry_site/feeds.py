@@ -23,7 +23,7 @@ def _stamp(day: dt.date) -> str:
 
 def atom_items(site: Site) -> list[tuple]:
     """What the feed shows, newest first: (day, id, title, url, summary) of every notice and
-    publicity list (generator.py keys the feed by these)."""
+    publicity list (generator.py keys the feed by their views' digests)."""
     items = [(n.issued_on, n.id, n.title, n.url, f"{n.kind_label}｜{n.issuer}" + (f"｜{n.doc_number}" if n.doc_number else ""))
              for n in site.notices]
     items += [(p.starts_on, p.id, p.title, p.url, f"公示期 {p.starts_on} 至 {p.ends_on}（{p.working_days} 个工作日）")
