@@ -10,7 +10,10 @@ next to OUTPUT, written by a build that succeeded and swapped in together with t
     rebuild patches it from: search_index.py; a page's companions, such as a platform's JSON or
     a notice's calendar, go with the page);
   - the sanitised HTML of every Markdown text (markdown_safe), by the text's digest;
-  - the regions the views looked up in python-stdnum's table (sme_registry/regions.py).
+  - the regions the views looked up in python-stdnum's table (sme_registry/regions.py);
+  - for every platform, its inputs and what the lists and counts read of its view
+    (views.platform_summaries): a rebuild starts the view of a platform whose inputs are
+    unchanged from it and makes the rest only if a page asks (views.LazyPlatformView).
 
 A key is a content hash of everything the page or stage reads:
   - the global key: the theme (templates and static files), the plugin's code, lunr.js,
@@ -23,8 +26,8 @@ A key is a content hash of everything the page or stage reads:
     alone (generator.Job.inputs), every argument of the page being made from them;
   - for the site-wide pages (home, the list of programmes, site map): the keys of all record
     pages together, i.e. every view model of the build;
-  - for a stage: what it reads (generator._stages): the search index and the open data, the
-    digests of the views they are made from.
+  - for a stage: what it reads (generator._stages): the search index, the open data and the
+    feed, the digests of the views they are made from.
 Record pages never read the whole site (their templates get only their own arguments),
 which is what makes their key complete; tests/site/test_incremental.py builds after
 changes with and without the cache and requires byte-identical output.

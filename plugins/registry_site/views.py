@@ -7,11 +7,11 @@ open data (opendata.py) serialises the same objects: one computation, two output
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import pickle
 from collections import Counter, defaultdict
-import dataclasses
 from dataclasses import dataclass, field
 from functools import partial
 

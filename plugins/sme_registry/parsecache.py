@@ -15,9 +15,9 @@ build are dropped when it saves, so the cache holds one registry, not its histor
 It also remembers what the rules that look at one record at a time found in it (rules._each: a
 programme's validity and region; a platform's region, credit code, recognitions, criteria and
 personal data), by the digests of the files they read: a rebuild after one change checks that
-record again, not ten thousand.  The code digest covers
-the whole sme_registry package and python-stdnum (the check characters and the region table the
-rules use).
+record again, not ten thousand; and what regions.lookup found, so that checking it does not read
+python-stdnum's table.  The code digest covers the whole sme_registry package and python-stdnum
+(the check characters and the region table the rules use).
 """
 from __future__ import annotations
 
