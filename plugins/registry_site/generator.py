@@ -279,7 +279,8 @@ class RegistryGenerator(Generator):
         finally:
             buildcache.share_views(())
         # what the next build may take from this one (buildcache.py; written while the output is published)
-        cache.save(out.files, dict(markdown_safe.USED), regions.known(), views.platform_summaries(site, self.registry.digests))
+        cache.save(out.files, dict(markdown_safe.USED), regions.known(),
+                   views.platform_summaries(site, self.registry.digests))
 
     def _output(self, out: Output, glob: bytes, fresh: bool):
         site, cache = self.site, self.cache

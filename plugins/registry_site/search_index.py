@@ -33,12 +33,13 @@ and the set of common tokens.  So each build keeps in the build cache every shar
 `_encode`), a digest of each record's texts, each token's record count and the bitmaps.  A rebuild
 finds the records whose texts changed (the one edited and those whose refs shifted: a ref is a
 position, so a record that moves in the order shifts the records between; platforms are in order of
-place and id, not name, so that a rename moves none), tokenises only them and updates the counts.  With the same shard count and common tokens, a shard is built again
-only when one of those records' rows in it differs (from the rows kept, merged with the new ones in
-ref order); its other rows are the same texts at the same refs, cut by the same code, so every
-other shard's file is taken from the previous output as it is (or, gone from there, built again
-from its kept input).  Otherwise, or when many records changed (a record added early in the order
-shifts every ref after it, and most shards change anyway), the type is built afresh.
+place and id, not name, so that a rename moves none), tokenises only them and updates the counts.
+With the same shard count and common tokens, a shard is built again only when one of those records'
+rows in it differs (from the rows kept, merged with the new ones in ref order); its other rows are
+the same texts at the same refs, cut by the same code, so every other shard's file is taken from the
+previous output as it is (or, gone from there, built again from its kept input).  Otherwise, or
+when many records changed (a record added early in the order shifts every ref after it, and most
+shards change anyway), the type is built afresh.
 A record's document is not even made when its view has the inputs (views.platform_inputs,
 notice_inputs) of the view at its ref last time: it keeps its digest, and a file of entries whose
 records all kept theirs is taken from the previous output (after one change, making ten thousand
